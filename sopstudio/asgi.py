@@ -1,0 +1,20 @@
+"""ASGI entry point: HTTP through Django, websockets through Channels (served by uvicorn)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sopstudio.settings")
+
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from apps.collab.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": URLRouter(websocket_urlpatterns),
+    }
+)
