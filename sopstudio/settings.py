@@ -12,9 +12,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # DEBUG is off unless asked for; `make run` asks for it, production never does.
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# The test suite runs production settings over plain HTTP on loopback.
+TESTING = env_bool("SOPSTUDIO_TESTING", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("SOPSTUDIO_TESTING", False):
+    if not DEBUG and not TESTING:
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-for-make-run-and-tests-0123456789"  # noqa: S105
 
@@ -189,11 +191,11 @@ SOPSTUDIO_MAX_EDGES = env_int("SOPSTUDIO_MAX_EDGES", 6000)
 SOPSTUDIO_COMPACT_AFTER = env_int("SOPSTUDIO_COMPACT_AFTER", 500)
 
 # Security: production defaults; `make run` (DEBUG) relaxes only what plain HTTP needs.
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not (DEBUG or TESTING))
+CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not (DEBUG or TESTING))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not (DEBUG or TESTING))
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -37,16 +37,16 @@ class TokenObtainApi(APIView):
     authentication_classes: list[type] = []
     throttle_classes = [LoginThrottle]
 
-    class InputSerializer(serializers.Serializer):
+    class TokenObtainInput(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=512, trim_whitespace=False)
 
     @extend_schema(
-        request=InputSerializer,
+        request=TokenObtainInput,
         responses=inline_serializer("Token", {"token": serializers.CharField()}),
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
             request,
@@ -98,7 +98,7 @@ def _workspace_out(workspace: Any, role: str) -> dict[str, Any]:
 
 
 class WorkspaceListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class WorkspaceCreateInput(serializers.Serializer):
         name = serializers.CharField(max_length=120)
 
     @extend_schema(responses=WorkspaceOutputSerializer(many=True))
@@ -109,9 +109,9 @@ class WorkspaceListApi(APIView):
             [_workspace_out(ws, roles[ws.pk]) for ws in workspace_list_for_user(user=user)]
         )
 
-    @extend_schema(request=InputSerializer, responses={201: WorkspaceOutputSerializer})
+    @extend_schema(request=WorkspaceCreateInput, responses={201: WorkspaceOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.WorkspaceCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         workspace = workspace_create(name=data.validated_data["name"], owner=request_user(request))
         return Response(_workspace_out(workspace, Role.OWNER), status=201)
@@ -145,7 +145,7 @@ def _member_out(membership: Membership) -> dict[str, Any]:
 
 
 class MemberListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class MemberInviteInput(serializers.Serializer):
         user = serializers.CharField(max_length=254, help_text="username or email")
         role = serializers.ChoiceField(choices=Role.choices, default=Role.VIEWER)
 
@@ -154,10 +154,10 @@ class MemberListApi(APIView):
         workspace, _ = workspace_get_for_user(user=request_user(request), workspace_id=workspace_id)
         return Response([_member_out(m) for m in membership_list(workspace=workspace)])
 
-    @extend_schema(request=InputSerializer, responses={201: MemberOutputSerializer})
+    @extend_schema(request=MemberInviteInput, responses={201: MemberOutputSerializer})
     def post(self, request: Request, workspace_id: int) -> Response:
         workspace, _ = workspace_get_for_user(user=request_user(request), workspace_id=workspace_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.MemberInviteInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_invite(
             workspace=workspace,
@@ -169,7 +169,7 @@ class MemberListApi(APIView):
 
 
 class MemberDetailApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class MemberRoleInput(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
     def _membership(self, request: Request, workspace_id: int, membership_id: int) -> Membership:
@@ -183,10 +183,10 @@ class MemberDetailApi(APIView):
             raise NotFound("Member not found.")
         return membership
 
-    @extend_schema(request=InputSerializer, responses=MemberOutputSerializer)
+    @extend_schema(request=MemberRoleInput, responses=MemberOutputSerializer)
     def patch(self, request: Request, workspace_id: int, membership_id: int) -> Response:
         membership = self._membership(request, workspace_id, membership_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_role_update(
             membership=membership, actor=request_user(request), role=data.validated_data["role"]

@@ -68,7 +68,7 @@ def diagram_out(diagram: Diagram, role: str | None = None) -> dict[str, Any]:
 
 
 class DiagramListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class DiagramCreateInput(serializers.Serializer):
         workspace = serializers.IntegerField()
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)
         template = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -100,9 +100,9 @@ class DiagramListApi(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self) or []
         return paginator.get_paginated_response([diagram_out(d) for d in page])
 
-    @extend_schema(request=InputSerializer, responses={201: DiagramOutputSerializer})
+    @extend_schema(request=DiagramCreateInput, responses={201: DiagramOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.DiagramCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = request_user(request)
         workspace, role = workspace_get_for_user(
@@ -118,7 +118,7 @@ class DiagramListApi(APIView):
 
 
 class DiagramDetailApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class DiagramRenameInput(serializers.Serializer):
         title = serializers.CharField(max_length=200)
 
     @extend_schema(responses=DiagramOutputSerializer)
@@ -126,11 +126,11 @@ class DiagramDetailApi(APIView):
         diagram, role = diagram_get_for_user(user=request_user(request), diagram_id=diagram_id)
         return Response(diagram_out(diagram, role))
 
-    @extend_schema(request=InputSerializer, responses=DiagramOutputSerializer)
+    @extend_schema(request=DiagramRenameInput, responses=DiagramOutputSerializer)
     def patch(self, request: Request, diagram_id: int) -> Response:
         user = request_user(request)
         diagram, role = diagram_get_for_user(user=user, diagram_id=diagram_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.DiagramRenameInput(data=request.data)
         data.is_valid(raise_exception=True)
         diagram = services.diagram_rename(
             diagram=diagram, user=user, role=role, title=data.validated_data["title"]
@@ -213,7 +213,7 @@ def version_out(version: DiagramVersion, *, with_content: bool = False) -> dict[
 
 
 class VersionListApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class VersionCreateInput(serializers.Serializer):
         message = serializers.CharField(max_length=500, allow_blank=True, default="")
 
     @extend_schema(responses=VersionOutputSerializer(many=True))
@@ -223,12 +223,12 @@ class VersionListApi(APIView):
         page = paginator.paginate_queryset(version_list(diagram=diagram), request, view=self) or []
         return paginator.get_paginated_response([version_out(v) for v in page])
 
-    @extend_schema(request=InputSerializer, responses={201: VersionOutputSerializer})
+    @extend_schema(request=VersionCreateInput, responses={201: VersionOutputSerializer})
     def post(self, request: Request, diagram_id: int) -> Response:
         user = request_user(request)
         diagram, role = diagram_get_for_user(user=user, diagram_id=diagram_id)
         services.diagram_require_edit(role=role)
-        data = self.InputSerializer(data=request.data)
+        data = self.VersionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.diagram_version_create(
             diagram=diagram, user=user, role=role, message=data.validated_data["message"]

@@ -89,8 +89,8 @@ class DiagramNode(_Strict):
     description: str = Field(default="", max_length=_LIMITS["descriptionMax"])
     x: Coordinate = 0
     y: Coordinate = 0
-    w: Annotated[float, Field(gt=0, le=5000)] = 200
-    h: Annotated[float, Field(gt=0, le=5000)] = 72
+    w: Annotated[float, Field(ge=1, le=5000)] = 200
+    h: Annotated[float, Field(ge=1, le=5000)] = 72
     fields: dict[str, FieldValue] = Field(default_factory=dict)
 
     @field_validator("kind")

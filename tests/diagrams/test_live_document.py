@@ -22,13 +22,21 @@ def _node(node_id: str, stage: str = "model", **extra: Any) -> dict[str, Any]:
 
 def _content(*nodes: dict[str, Any], edges: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return content_parse(
-        {"schema": "sop-diagram/1", "meta": {"title": "T"}, "nodes": list(nodes), "edges": edges or []}
+        {
+            "schema": "sop-diagram/1",
+            "meta": {"title": "T"},
+            "nodes": list(nodes),
+            "edges": edges or [],
+        }
     )
 
 
 def test_replace_then_load_round_trips_the_content(empty_diagram: Diagram, editor: Any) -> None:
-    content = _content(_node("a", fields={"modelVersion": "1.2"}), _node("b", "monitoring"),
-                       edges=[{"id": "e", "source": "a", "target": "b", "kind": "error"}])
+    content = _content(
+        _node("a", fields={"modelVersion": "1.2"}),
+        _node("b", "monitoring"),
+        edges=[{"id": "e", "source": "a", "target": "b", "kind": "error"}],
+    )
     live.document_replace(diagram=empty_diagram, content=content, user=editor)
     assert live.document_load(diagram_id=empty_diagram.pk).to_json() == content
     empty_diagram.refresh_from_db()
@@ -129,8 +137,18 @@ def test_compaction_deletes_exactly_the_rows_it_merged(empty_diagram: Diagram, e
 def test_projection_of_a_browser_written_doc_is_normalised() -> None:
     doc = Doc()
     _, nodes, _ = doc_roots(doc)
-    nodes["n1"] = Map({"kind": "process", "stage": "input", "label": "Validate", "x": 10.0,
-                       "y": 2.5, "w": 200, "h": 72, "fields": Map({"inputSchema": "txn.v3"})})
+    nodes["n1"] = Map(
+        {
+            "kind": "process",
+            "stage": "input",
+            "label": "Validate",
+            "x": 10.0,
+            "y": 2.5,
+            "w": 200,
+            "h": 72,
+            "fields": Map({"inputSchema": "txn.v3"}),
+        }
+    )
     projected = doc_to_json(doc)
     assert projected["nodes"][0]["x"] == 10 and isinstance(projected["nodes"][0]["x"], int)
     assert projected["nodes"][0]["y"] == 2.5
