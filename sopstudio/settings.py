@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "django_vite",
+    "apps.common",
     "apps.accounts",
     "apps.audit",
     "apps.diagrams",
@@ -189,6 +190,18 @@ CELERY_BEAT_SCHEDULE = {
 SOPSTUDIO_MAX_NODES = env_int("SOPSTUDIO_MAX_NODES", 2000)
 SOPSTUDIO_MAX_EDGES = env_int("SOPSTUDIO_MAX_EDGES", 6000)
 SOPSTUDIO_COMPACT_AFTER = env_int("SOPSTUDIO_COMPACT_AFTER", 500)
+
+# The collaboration socket (/ws/diagrams/{id}): going over a size closes it with 1009, over the
+# message rate with 1008. The frame limit must stay below uvicorn's --ws-max-size (16 MiB).
+SOPSTUDIO_WS_MAX_FRAME_BYTES = env_int("SOPSTUDIO_WS_MAX_FRAME_BYTES", 4 * 1024 * 1024)
+SOPSTUDIO_WS_MAX_UPDATE_BYTES = env_int("SOPSTUDIO_WS_MAX_UPDATE_BYTES", 2 * 1024 * 1024)
+SOPSTUDIO_WS_MAX_AWARENESS_BYTES = env_int("SOPSTUDIO_WS_MAX_AWARENESS_BYTES", 64 * 1024)
+SOPSTUDIO_WS_MAX_DOCUMENT_BYTES = env_int("SOPSTUDIO_WS_MAX_DOCUMENT_BYTES", 8 * 1024 * 1024)
+SOPSTUDIO_WS_MESSAGES_PER_SECOND = env_int("SOPSTUDIO_WS_MESSAGES_PER_SECOND", 200)
+SOPSTUDIO_WS_MESSAGE_BURST = env_int("SOPSTUDIO_WS_MESSAGE_BURST", 400)
+SOPSTUDIO_WS_OUTBOX_FRAMES = env_int("SOPSTUDIO_WS_OUTBOX_FRAMES", 2000)
+SOPSTUDIO_WS_HEAL_MS = env_int("SOPSTUDIO_WS_HEAL_MS", 10000)
+SOPSTUDIO_WS_SUMMARY_MS = env_int("SOPSTUDIO_WS_SUMMARY_MS", 5000)
 
 # Security: production defaults; `make run` (DEBUG) relaxes only what plain HTTP needs.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not (DEBUG or TESTING))

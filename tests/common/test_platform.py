@@ -23,7 +23,11 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SOPSTUDIO_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "SOPSTUDIO_", "REDIS_URL", "DATABASE_URL", "CELERY_"))
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -112,3 +116,12 @@ def test_openapi_schema_validates_without_warnings() -> None:
         "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null", SOPSTUDIO_TESTING="1"
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_own_deploy_checks_catch_a_wildcard_host_and_in_memory_layer() -> None:
+    env = dict(PRODUCTION_ENV)
+    env["DJANGO_ALLOWED_HOSTS"] = "*"
+    env.pop("REDIS_URL")
+    result = _manage("check", "--deploy", **env)
+    assert "sopstudio.W004" in result.stderr + result.stdout
+    assert "sopstudio.W005" in result.stderr + result.stdout
