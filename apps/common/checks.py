@@ -43,7 +43,7 @@ def check_websocket_origins(app_configs: Any, **kwargs: Any) -> list[Warning]:
 @register(Tags.compatibility, deploy=True)
 def check_channel_layer(app_configs: Any, **kwargs: Any) -> list[Warning]:
     """Several server processes only see each other's edits through Redis."""
-    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    backend = str(settings.CHANNEL_LAYERS["default"]["BACKEND"])
     if backend.endswith("InMemoryChannelLayer"):
         return [
             Warning(
