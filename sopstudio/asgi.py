@@ -10,11 +10,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from apps.collab.middleware import collab_middleware_stack  # noqa: E402
 from apps.collab.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": URLRouter(websocket_urlpatterns),
+        # Origin check, then the session or `?token=` user; refusals close with 4403.
+        "websocket": collab_middleware_stack(URLRouter(websocket_urlpatterns)),
     }
 )

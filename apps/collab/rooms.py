@@ -1,0 +1,483 @@
+"""Rooms: one authoritative pycrdt Doc per open diagram per server process.
+
+A room is loaded through the live-document service when its first socket joins and unloaded
+when its last one leaves. It owns:
+
+- the Doc, guarded by `lock`: everything that reads or changes it (answering a sync step 1,
+  storing a client's update, applying an update from elsewhere) holds the lock, so no socket is
+  ever shown an update that is not committed yet;
+- a writer task that merges the updates waiting per socket, applies them, appends them to
+  Postgres in one transaction and only then sends them to the room's other sockets (the
+  channel layer carries them to other processes after the commit);
+- one channel-layer channel in the diagram's group, so an update from another process or from
+  the REST API is received and decoded once per process, not once per socket;
+- the awareness table of everyone present in any process;
+- a maintenance task that re-reads Postgres for rows it never heard of (a dropped channel-layer
+  message) and refreshes the diagram's list columns while it is being edited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from pycrdt import Doc, get_state, merge_updates
+
+from apps.collab import protocol
+from apps.collab.limits import (
+    CLOSE_BAD_MESSAGE,
+    CLOSE_SERVER_ERROR,
+    CLOSE_TOO_BIG,
+    CollabLimits,
+)
+from apps.collab.presence import AwarenessTable
+from apps.diagrams.events import diagram_group
+from apps.diagrams.live import (
+    LoadedDocument,
+    document_apply_update,
+    document_load,
+    document_pending_count,
+    document_summary_refresh,
+)
+from apps.diagrams.models import Diagram, DiagramUpdate
+
+logger = logging.getLogger(__name__)
+
+AWARENESS_EVENT = "awareness.update"
+DOC_UPDATE_EVENT = "doc.update"
+# Channel names of sockets that left recently: their stored updates may still come back to us
+# over the channel layer, and were already delivered here.
+RECENT_SENDERS = 1024
+
+
+class Connection(Protocol):
+    """What a room needs from a socket."""
+
+    channel_name: str
+    user: User | None
+    awareness_ids: set[int]
+
+    def deliver(self, frame: bytes) -> None: ...
+
+    def close_with(self, code: int, reason: str) -> None: ...
+
+
+@dataclass
+class _Accepted:
+    connection: Connection
+    update: bytes
+
+
+class Room:
+    """The live state of one diagram in this process; see the module docstring."""
+
+    def __init__(self, diagram_id: int, limits: CollabLimits) -> None:
+        self.diagram_id = diagram_id
+        self.limits = limits
+        self.lock = asyncio.Lock()
+        self.connections: list[Connection] = []
+        self.awareness = AwarenessTable()
+        self.channel_name = ""
+        self.loaded = LoadedDocument(diagram_id=diagram_id, doc=Doc())
+        self._diagram: Diagram | None = None
+        self._snapshot_updates = 0
+        self._doc_bytes = 0
+        self._pending: list[tuple[Connection, bytes]] = []
+        self._wake = asyncio.Event()
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._local_senders: OrderedDict[str, None] = OrderedDict()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._dirty = False
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Join the diagram's group first, then load, so nothing committed in between is lost."""
+        layer = get_channel_layer()
+        assert layer is not None, "the collaboration socket needs a channel layer"
+        self.channel_name = await layer.new_channel("collab.room.")
+        await layer.group_add(diagram_group(self.diagram_id), self.channel_name)
+        try:
+            self._diagram, self._snapshot_updates, self.loaded = await database_sync_to_async(
+                _load
+            )(self.diagram_id)
+        except BaseException:
+            await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
+            raise
+        self._doc_bytes = len(self.loaded.state())
+        self._tasks = [
+            asyncio.create_task(self._listen(layer)),
+            asyncio.create_task(self._write_loop()),
+            asyncio.create_task(self._maintain()),
+        ]
+
+    async def close(self) -> None:
+        """Unload: finish storing what was accepted, leave the group, tidy up in Postgres."""
+        await self._drained.wait()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        layer = get_channel_layer()
+        if layer is not None:
+            await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
+        await database_sync_to_async(_after_unload)(self.diagram_id, self._dirty)
+
+    # ---- sockets ----------------------------------------------------------------------------
+
+    async def add(self, connection: Connection) -> bytes:
+        """Admit a socket; returns the room's state vector for the sync step 1 we send it."""
+        async with self.lock:
+            self.connections.append(connection)
+            self._remember_sender(connection.channel_name)
+            return bytes(self.loaded.doc.get_state())
+
+    async def remove(self, connection: Connection) -> None:
+        """Drop a socket and tell everyone its presence is gone."""
+        if connection in self.connections:
+            self.connections.remove(connection)
+        removals = self.awareness.removals(connection.awareness_ids)
+        connection.awareness_ids.clear()
+        if removals:
+            self.awareness.apply(removals)
+            update = protocol.encode_awareness_update(removals)
+            self._deliver_all(protocol.awareness_frame(update))
+            await self._group_send(AWARENESS_EVENT, update, connection.channel_name)
+
+    def awareness_snapshot_frame(self) -> bytes | None:
+        snapshot = self.awareness.snapshot()
+        return protocol.awareness_frame(snapshot) if snapshot is not None else None
+
+    # ---- the document -----------------------------------------------------------------------
+
+    async def answer_sync_step1(self, state_vector: bytes) -> bytes:
+        """Sync step 2 for a client's state vector: everything committed that it lacks."""
+        async with self.lock:
+            return protocol.sync_step2_frame(bytes(self.loaded.doc.get_update(state_vector)))
+
+    async def state_vector(self) -> bytes:
+        async with self.lock:
+            return bytes(self.loaded.doc.get_state())
+
+    def submit(self, connection: Connection, update: bytes) -> None:
+        """Queue a client's update for the writer; bursts are merged before they are stored."""
+        self._pending.append((connection, update))
+        self._drained.clear()
+        self._wake.set()
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    await self._write_batch(batch)
+                except Exception:  # keep the room serving; the senders resync on reconnect
+                    logger.exception("collab write failed", extra={"diagram_id": self.diagram_id})
+            self._drained.set()
+
+    async def _write_batch(self, batch: list[tuple[Connection, bytes]]) -> None:
+        per_connection: dict[int, tuple[Connection, list[bytes]]] = {}
+        for connection, update in batch:
+            per_connection.setdefault(id(connection), (connection, []))[1].append(update)
+        accepted: list[_Accepted] = []
+        async with self.lock:
+            for connection, updates in per_connection.values():
+                merged = self._accept(connection, updates)
+                if merged is not None:
+                    accepted.append(_Accepted(connection, merged))
+            if not accepted:
+                return
+            try:
+                await database_sync_to_async(self._store)(accepted)
+            except Exception:
+                # The Doc holds changes Postgres does not: rebuild it from Postgres and make
+                # the senders reconnect, which re-sends their changes through a full sync.
+                logger.exception("could not store updates", extra={"diagram_id": self.diagram_id})
+                self.loaded = await database_sync_to_async(document_load)(
+                    diagram_id=self.diagram_id
+                )
+                for item in accepted:
+                    item.connection.close_with(CLOSE_SERVER_ERROR, "could not store the change")
+                return
+        self._dirty = True
+        for item in accepted:
+            frame = protocol.update_frame(item.update)
+            for connection in self.connections:
+                if connection is not item.connection:
+                    connection.deliver(frame)
+
+    def _accept(self, connection: Connection, updates: list[bytes]) -> bytes | None:
+        """Merge one socket's waiting updates and apply them; None when there is nothing new.
+
+        Called with the lock held. Applying before storing is safe because nothing reads the
+        Doc until the lock is released, and a failed store rebuilds the Doc from Postgres.
+        """
+        doc = self.loaded.doc
+        try:
+            update = updates[0] if len(updates) == 1 else bytes(merge_updates(*updates))
+            update_clocks = protocol.decode_state_vector(bytes(get_state(update)))
+        except (ValueError, protocol.ProtocolError):
+            connection.close_with(CLOSE_BAD_MESSAGE, "not a Yjs update")
+            return None
+        limit = self.limits.max_document_bytes
+        if self._doc_bytes + len(update) > limit:
+            # The running total only grows; measure the real state before refusing.
+            self._doc_bytes = len(doc.get_update())
+            if self._doc_bytes + len(update) > limit:
+                connection.close_with(CLOSE_TOO_BIG, "the document would be too large")
+                return None
+        before = protocol.decode_state_vector(bytes(doc.get_state()))
+        changes: list[bool] = []
+        subscription = doc.observe(lambda _event: changes.append(True))
+        try:
+            doc.apply_update(update)
+        except Exception:
+            connection.close_with(CLOSE_BAD_MESSAGE, "not a Yjs update")
+            return None
+        finally:
+            doc.unobserve(subscription)
+        if not changes and protocol.state_vector_covers(before, update_clocks):
+            # Already known (a reconnecting client's sync step 2 repeats the delete set).
+            return None
+        self._doc_bytes += len(update)
+        return update
+
+    def _store(self, accepted: list[_Accepted]) -> None:
+        """Append every accepted update in one transaction; broadcasts go out on commit."""
+        assert self._diagram is not None
+        with transaction.atomic():
+            for item in accepted:
+                document_apply_update(
+                    diagram=self._diagram,
+                    update=item.update,
+                    user=item.connection.user,
+                    origin="websocket",
+                    sender=item.connection.channel_name,
+                    loaded=self.loaded,
+                )
+
+    # ---- presence ---------------------------------------------------------------------------
+
+    async def relay_awareness(
+        self, connection: Connection, update: bytes, entries: list[protocol.AwarenessEntry]
+    ) -> None:
+        """Record a socket's awareness update and relay it to the room in every process."""
+        for entry in entries:
+            if entry.removed:
+                connection.awareness_ids.discard(entry.client_id)
+            else:
+                connection.awareness_ids.add(entry.client_id)
+        self.awareness.apply(entries)
+        # The sender gets its own state back too: a client alone in a room otherwise hears
+        # nothing for 30 s and drops the connection.
+        self._deliver_all(protocol.awareness_frame(update))
+        await self._group_send(AWARENESS_EVENT, update, connection.channel_name)
+
+    # ---- events from the channel layer ------------------------------------------------------
+
+    async def _listen(self, layer: Any) -> None:
+        while True:
+            event = await layer.receive(self.channel_name)
+            try:
+                kind = event.get("type")
+                if kind == DOC_UPDATE_EVENT:
+                    await self.doc_update(event)
+                elif kind == AWARENESS_EVENT:
+                    self.awareness_update(event)
+            except Exception:
+                logger.exception("bad collab event", extra={"diagram_id": self.diagram_id})
+
+    async def doc_update(self, event: dict[str, Any]) -> None:
+        """An update stored elsewhere (another process, the REST API): send it on, then apply."""
+        if event.get("sender", "") in self._local_senders:
+            return  # stored by this room and already delivered to its sockets
+        update = bytes(event["update"])
+        frame = protocol.update_frame(update)
+        self._deliver_all(frame)
+        async with self.lock:
+            self.loaded.doc.apply_update(update)
+
+    def awareness_update(self, event: dict[str, Any]) -> None:
+        if event.get("sender", "") in self._local_senders:
+            return
+        update = bytes(event["update"])
+        self.awareness.apply(protocol.decode_awareness_update(update))
+        self._deliver_all(protocol.awareness_frame(update))
+
+    # ---- healing and housekeeping -----------------------------------------------------------
+
+    async def _maintain(self) -> None:
+        heal_every = max(self.limits.heal_seconds, 0.05)
+        summary_every = max(self.limits.summary_seconds, 0.05)
+        last_heal = last_summary = time.monotonic()
+        while True:
+            await asyncio.sleep(min(heal_every, summary_every))
+            now = time.monotonic()
+            try:
+                if now - last_heal >= heal_every:
+                    last_heal = now
+                    await self.heal()
+                if self._dirty and now - last_summary >= summary_every:
+                    last_summary = now
+                    self._dirty = False
+                    await database_sync_to_async(document_summary_refresh)(
+                        diagram_id=self.diagram_id
+                    )
+            except Exception:
+                logger.exception("collab maintenance failed", extra={"diagram_id": self.diagram_id})
+
+    async def heal(self) -> None:
+        """Apply rows (or a compacted snapshot) this room never received; send what was new."""
+        async with self.lock:
+            known = set(self.loaded.update_ids)
+        snapshot, snapshot_updates, rows = await database_sync_to_async(_missing)(
+            self.diagram_id, known, self._snapshot_updates
+        )
+        if snapshot is None and not rows:
+            return
+        captured: list[bytes] = []
+        async with self.lock:
+            doc = self.loaded.doc
+            subscription = doc.observe(lambda event: captured.append(bytes(event.update)))
+            try:
+                if snapshot:
+                    doc.apply_update(snapshot)
+                for row_id, data in rows:
+                    doc.apply_update(data)
+                    self.loaded.update_ids.append(row_id)
+            finally:
+                doc.unobserve(subscription)
+            self._snapshot_updates = snapshot_updates
+        if captured:
+            healed = captured[0] if len(captured) == 1 else bytes(merge_updates(*captured))
+            logger.info("room healed a gap", extra={"diagram_id": self.diagram_id})
+            self._deliver_all(protocol.update_frame(healed))
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _deliver_all(self, frame: bytes) -> None:
+        for connection in self.connections:
+            connection.deliver(frame)
+
+    def _remember_sender(self, channel_name: str) -> None:
+        self._local_senders[channel_name] = None
+        self._local_senders.move_to_end(channel_name)
+        while len(self._local_senders) > RECENT_SENDERS + len(self.connections):
+            self._local_senders.popitem(last=False)
+
+    async def _group_send(self, kind: str, update: bytes, sender: str) -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        event = {"type": kind, "diagram_id": self.diagram_id, "update": update, "sender": sender}
+        try:
+            await layer.group_send(diagram_group(self.diagram_id), event)
+        except Exception:  # presence is best effort; clients renew it every 15 s
+            logger.exception("could not relay awareness", extra={"diagram_id": self.diagram_id})
+
+
+def _load(diagram_id: int) -> tuple[Diagram, int, LoadedDocument]:
+    diagram = Diagram.objects.get(pk=diagram_id)
+    return diagram, diagram.snapshot_updates, document_load(diagram_id=diagram_id)
+
+
+def _missing(
+    diagram_id: int, known: set[int], snapshot_updates: int
+) -> tuple[bytes | None, int, list[tuple[int, bytes]]]:
+    """The snapshot if it was compacted since we looked, then rows we do not know.
+
+    The snapshot is read before the rows: a compaction in between deletes rows we then do not
+    see, but it also moves `snapshot_updates`, so the next round fetches the new snapshot.
+    """
+    current = (
+        Diagram.objects.filter(pk=diagram_id).values_list("snapshot_updates", "snapshot").first()
+    )
+    if current is None:
+        return None, snapshot_updates, []
+    seen, snapshot = current
+    ids = DiagramUpdate.objects.filter(diagram_id=diagram_id).values_list("id", flat=True)
+    missing = [row_id for row_id in ids if row_id not in known]
+    rows = [
+        (row_id, bytes(data))
+        for row_id, data in DiagramUpdate.objects.filter(pk__in=missing)
+        .order_by("id")
+        .values_list("id", "data")
+    ]
+    compacted = bytes(snapshot or b"") if seen != snapshot_updates else None
+    return compacted, seen, rows
+
+
+def _after_unload(diagram_id: int, dirty: bool) -> None:
+    """Refresh the list columns, and compact when enough updates piled up."""
+    from apps.diagrams.tasks import diagram_compact
+
+    if not Diagram.objects.filter(pk=diagram_id).exists():
+        return
+    try:
+        if dirty:
+            document_summary_refresh(diagram_id=diagram_id)
+        if document_pending_count(diagram_id=diagram_id) >= settings.SOPSTUDIO_COMPACT_AFTER:
+            diagram_compact.delay(diagram_id)
+    except Exception:  # the next room or the periodic compaction catches up
+        logger.exception("housekeeping after unload failed", extra={"diagram_id": diagram_id})
+
+
+class RoomRegistry:
+    """The rooms of one event loop; joining and leaving one diagram are serialised."""
+
+    def __init__(self) -> None:
+        self.rooms: dict[int, Room] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def _lock(self, diagram_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(diagram_id, asyncio.Lock())
+
+    async def join(self, diagram_id: int, connection: Connection) -> tuple[Room, bytes]:
+        """The diagram's room (loaded if needed) with the socket admitted, and its state vector."""
+        async with self._lock(diagram_id):
+            room = self.rooms.get(diagram_id)
+            if room is None:
+                room = Room(diagram_id, CollabLimits.from_settings())
+                await room.open()
+                self.rooms[diagram_id] = room
+            state_vector = await room.add(connection)
+            return room, state_vector
+
+    async def leave(self, room: Room, connection: Connection) -> None:
+        """Remove the socket; the last one out unloads the room."""
+        async with self._lock(room.diagram_id):
+            await room.remove(connection)
+            if room.connections or self.rooms.get(room.diagram_id) is not room:
+                return
+            del self.rooms[room.diagram_id]
+            await room.close()
+
+
+_registries: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomRegistry] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def room_registry() -> RoomRegistry:
+    """This event loop's rooms (a process serves from one loop; tests may run several)."""
+    loop = asyncio.get_running_loop()
+    registry = _registries.get(loop)
+    if registry is None:
+        registry = _registries[loop] = RoomRegistry()
+    return registry

@@ -1,0 +1,56 @@
+"""Fixtures for the collaboration tests: API tokens, Node y-websocket peers, stored content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from apps.diagrams import live
+from apps.diagrams.models import Diagram
+from apps.diagrams.schema import content_parse
+from apps.diagrams.ydoc import doc_roots
+from tests.collab.node_peers import NodePeers, normalise
+
+
+def token_for(user: Any) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def stored_content(diagram_id: int) -> dict[str, Any]:
+    """What Postgres holds, in the shape the Node peers report (maps keyed by id)."""
+    meta, nodes, edges = doc_roots(live.document_load(diagram_id=diagram_id).doc)
+    return normalise({"meta": meta.to_py(), "nodes": nodes.to_py(), "edges": edges.to_py()})
+
+
+def sop_content(*node_ids: str) -> dict[str, Any]:
+    nodes = [
+        {
+            "id": node_id,
+            "kind": "process",
+            "stage": "model",
+            "label": node_id.upper(),
+            "x": 0,
+            "y": 0,
+        }
+        for node_id in node_ids
+    ]
+    return content_parse(
+        {"schema": "sop-diagram/1", "meta": {"title": "Live"}, "nodes": nodes, "edges": []}
+    )
+
+
+def diagram_with_nodes(diagram: Diagram, user: Any, *node_ids: str) -> Diagram:
+    live.document_replace(diagram=diagram, content=sop_content(*node_ids), user=user)
+    return diagram
+
+
+@pytest.fixture
+def node_peers() -> Iterator[NodePeers]:
+    peers = NodePeers()
+    try:
+        yield peers
+    finally:
+        peers.close()
