@@ -7,6 +7,7 @@ import logging
 from collections import deque
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import User
@@ -53,6 +54,15 @@ class DiagramConsumer(AsyncWebsocketConsumer):
         self._outbox_ready = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
         self._user_group = ""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels sweeps stale database connections before every message, through the one
+        # shared database thread, so every frame would wait behind the room's writes and a
+        # burst could never be merged. Our database calls sweep for themselves.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # ---- connect / disconnect ---------------------------------------------------------------
 

@@ -54,3 +54,26 @@ def node_peers() -> Iterator[NodePeers]:
         yield peers
     finally:
         peers.close()
+
+
+@pytest.fixture
+def private_channel_layer(settings: Any) -> None:
+    """The real Redis layer under a prefix of this test's own, so parallel runs never cross."""
+    import uuid
+
+    layers = dict(settings.CHANNEL_LAYERS)
+    default = dict(layers["default"])
+    config = dict(default.get("CONFIG", {}))
+    if "prefix" in config or default["BACKEND"].startswith("channels_redis"):
+        config["prefix"] = f"collab-test-{uuid.uuid4().hex[:10]}"
+    default["CONFIG"] = config
+    settings.CHANNEL_LAYERS = {**layers, "default": default}
+
+
+def session_cookie(user: Any) -> str:
+    """A `Cookie` header value holding a logged-in session for the user."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
