@@ -1,0 +1,166 @@
+// The React Flow canvas shared by the editor, the read-only version view and the diff view.
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Node,
+  type OnSelectionChangeParams,
+} from "@xyflow/react";
+import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from "react";
+import type { SopEdge, SopNode } from "../../lib/flow";
+import { LAYOUT, edgeKindOf, nodeKindOf, stageOf } from "../../lib/theme";
+import { useEditor, useEditorHandle } from "../../store/context";
+import { edgeTypes } from "../edges/SopEdge";
+import { EdgeMarkers } from "../edges/markers";
+import { nodeTypes } from "../nodes/registry";
+import { Lanes } from "./Lanes";
+import { RemoteCursors } from "./RemoteCursors";
+
+export const PALETTE_MIME = "application/x-sop-node-kind";
+
+interface CanvasProps {
+  onCursor?: (point: { x: number; y: number } | null) => void;
+  onSelection?: (ids: string[]) => void;
+  /** Fit the view once this turns true (the document has arrived). */
+  ready: boolean;
+  className?: string;
+}
+
+const snapGrid: [number, number] = [LAYOUT.gridSize, LAYOUT.gridSize];
+const proOptions = { hideAttribution: true };
+const defaultEdgeOptions = { type: "sop" };
+
+function minimapColour(node: Node): string {
+  return stageOf((node as SopNode).data.record.stage).color;
+}
+
+export function DiagramCanvas({ onCursor, onSelection, ready, className }: CanvasProps) {
+  const handle = useEditorHandle();
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const readOnly = useEditor((s) => s.readOnly);
+  const snapToGrid = useEditor((s) => s.snapToGrid);
+  const showMinimap = useEditor((s) => s.showMinimap);
+  const connectKind = useEditor((s) => s.connectKind);
+  const onNodesChange = useEditor((s) => s.onNodesChange);
+  const onEdgesChange = useEditor((s) => s.onEdgesChange);
+  const flow = useReactFlow<SopNode, SopEdge>();
+  const fitted = useRef(false);
+
+  useEffect(() => {
+    if (ready && !fitted.current && nodes.length > 0) {
+      fitted.current = true;
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.08, maxZoom: 1.1, duration: 0 }));
+    }
+  }, [ready, nodes.length, flow]);
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      const id = handle.store.getState().connect(connection.source, connection.target);
+      if (id) handle.store.getState().selectOnly([], [id]);
+    },
+    [handle],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME);
+      if (!kind) return;
+      event.preventDefault();
+      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      handle.store.getState().addNode(nodeKindOf(kind).id, point);
+    },
+    [flow, handle],
+  );
+
+  const onMouseMove = useCallback(
+    (event: MouseEvent) => {
+      if (!onCursor) return;
+      onCursor(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [flow, onCursor],
+  );
+
+  const onSelectionChange = useCallback(
+    ({ nodes: selected }: OnSelectionChangeParams) => onSelection?.(selected.map((node) => node.id)),
+    [onSelection],
+  );
+
+  const onNodeDoubleClick = useCallback(
+    (_event: MouseEvent, node: Node) => {
+      if (!handle.store.getState().readOnly) handle.store.getState().set({ editingLabelId: node.id });
+    },
+    [handle],
+  );
+
+  return (
+    <div
+      className={`canvas-wrap${readOnly ? " is-readonly" : ""}${className ? ` ${className}` : ""}`}
+      onMouseMove={onCursor ? onMouseMove : undefined}
+      onMouseLeave={onCursor ? () => onCursor(null) : undefined}
+    >
+      <EdgeMarkers />
+      <ReactFlow<SopNode, SopEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onNodeDragStart={() => handle.store.getState().dragStart()}
+        onNodeDragStop={() => handle.store.getState().dragStop()}
+        onSelectionDragStart={() => handle.store.getState().dragStart()}
+        onSelectionDragStop={() => handle.store.getState().dragStop()}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onSelectionChange={onSelectionChange}
+        onDrop={onDrop}
+        onDragOver={onDragOver}
+        connectionMode={ConnectionMode.Loose}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        elementsSelectable
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        disableKeyboardA11y
+        snapToGrid={snapToGrid}
+        snapGrid={snapGrid}
+        minZoom={0.1}
+        maxZoom={2.5}
+        zoomOnDoubleClick={false}
+        onlyRenderVisibleElements={nodes.length > 300}
+        proOptions={proOptions}
+        connectionLineStyle={{ stroke: edgeKindOf(connectKind).color, strokeWidth: 2, strokeDasharray: "5 4" }}
+        fitView={false}
+      >
+        <Lanes />
+        <Background variant={BackgroundVariant.Dots} gap={LAYOUT.gridSize * 2} size={1} color="#cbd5e1" />
+        {showMinimap ? (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={minimapColour}
+            nodeStrokeWidth={0}
+            maskColor="rgba(241, 245, 249, 0.7)"
+            ariaLabel="Minimap"
+            position="bottom-right"
+          />
+        ) : null}
+        <RemoteCursors />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import { useReactFlow, useStore as useFlowStore } from "@xyflow/react";
+import { IS_MAC, shortcutLabel } from "../../lib/shortcuts";
+import { useEditor } from "../../store/context";
+import { IconButton } from "../ui/Button";
+
+export function CanvasControls({ onTidy, tidying }: { onTidy: () => void; tidying: boolean }) {
+  const flow = useReactFlow();
+  const zoom = useFlowStore((s) => s.transform[2]);
+  const snapToGrid = useEditor((s) => s.snapToGrid);
+  const showMinimap = useEditor((s) => s.showMinimap);
+  const readOnly = useEditor((s) => s.readOnly);
+  const set = useEditor((s) => s.set);
+  const k = (action: Parameters<typeof shortcutLabel>[0]) => shortcutLabel(action, IS_MAC);
+  return (
+    <div className="canvas-controls" role="toolbar" aria-label="View">
+      <IconButton icon="minus" label="Zoom out" shortcut={k("zoomOut")} onClick={() => void flow.zoomOut({ duration: 150 })} />
+      <button type="button" className="zoom-readout" onClick={() => void flow.zoomTo(1, { duration: 150 })} aria-label="Reset zoom to 100%" data-tooltip="Reset to 100%">
+        {Math.round(zoom * 100)}%
+      </button>
+      <IconButton icon="plus" label="Zoom in" shortcut={k("zoomIn")} onClick={() => void flow.zoomIn({ duration: 150 })} />
+      <IconButton icon="fit" label="Zoom to fit" shortcut={k("zoomFit")} onClick={() => void flow.fitView({ padding: 0.08, duration: 200 })} />
+      <span className="toolbar-divider" />
+      <IconButton icon="grid" label="Snap to grid" shortcut={k("toggleSnap")} active={snapToGrid} onClick={() => set({ snapToGrid: !snapToGrid })} />
+      <IconButton icon="map" label="Minimap" shortcut={k("toggleMinimap")} active={showMinimap} onClick={() => set({ showMinimap: !showMinimap })} />
+      {!readOnly ? (
+        <>
+          <span className="toolbar-divider" />
+          <IconButton icon="wand" label={tidying ? "Tidying…" : "Tidy up"} shortcut={k("tidy")} onClick={onTidy} disabled={tidying} />
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+// The frame every node kind shares: shape outline in its stage colour, icon, label (editable in
+// place), handles on four sides, remote people's selections and the diff colouring.
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { DIFF_COLOURS } from "../../lib/diff";
+import type { SopNode } from "../../lib/flow";
+import { LIMITS, nodeKindOf, stageOf } from "../../lib/theme";
+import { useEditor } from "../../store/context";
+import { Icon } from "../ui/Icon";
+import { shapeDetail, shapePath } from "./shapes";
+
+export type ShellLayout = "row" | "center" | "badge";
+
+interface ShellProps extends NodeProps<SopNode> {
+  /** row: icon chip beside the label; center: icon above a centred label; badge: icon inside, label below. */
+  layout: ShellLayout;
+}
+
+const HANDLES: Array<{ position: Position; id: string }> = [
+  { position: Position.Top, id: "t" },
+  { position: Position.Right, id: "r" },
+  { position: Position.Bottom, id: "b" },
+  { position: Position.Left, id: "l" },
+];
+
+function LabelEditor({ id, initial }: { id: string; initial: string }) {
+  const patchNode = useEditor((s) => s.patchNode);
+  const set = useEditor((s) => s.set);
+  const [value, setValue] = useState(initial);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, []);
+  const finish = (save: boolean) => {
+    if (save && value.trim() !== initial) patchNode(id, { label: value.trim().slice(0, LIMITS.labelMax) });
+    set({ editingLabelId: null });
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    event.stopPropagation();
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      finish(true);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      finish(false);
+    }
+  };
+  return (
+    <textarea
+      ref={input}
+      className="node-label-input nodrag nowheel"
+      aria-label="Step label"
+      value={value}
+      maxLength={LIMITS.labelMax}
+      rows={2}
+      onChange={(event) => setValue(event.target.value)}
+      onKeyDown={onKeyDown}
+      onBlur={() => finish(true)}
+    />
+  );
+}
+
+function NodeShellInner({ id, data, selected, layout }: ShellProps) {
+  const { record, diff } = data;
+  const stage = stageOf(record.stage);
+  const kind = nodeKindOf(record.kind);
+  const editing = useEditor((s) => s.editingLabelId === id);
+  const remote = useEditor((s) => s.remoteSelections[id]);
+  const readOnly = useEditor((s) => s.readOnly);
+  const w = record.w;
+  const h = record.h;
+  const diffColour = diff ? DIFF_COLOURS[diff] : null;
+  const stroke = diffColour && diff !== "unchanged" ? diffColour.stroke : stage.color;
+  const fill = diffColour && diff !== "unchanged" ? diffColour.fill : record.kind === "note" ? "#fffdf3" : "#ffffff";
+  const ringColour = remote?.[0]?.color;
+  const label = record.label || (layout === "badge" ? "" : "Untitled step");
+  const fieldCount = Object.keys(record.fields).length;
+
+  return (
+    <div
+      className={`sop-node shape-${kind.shape} layout-${layout}${selected ? " is-selected" : ""}${diff ? ` diff-${diff}` : ""}`}
+      style={{ width: w, height: h, ["--stage" as string]: stage.color, ["--stage-fill" as string]: stage.fill }}
+      data-node-id={id}
+      data-kind={record.kind}
+      data-stage={record.stage}
+      title={record.description || undefined}
+    >
+      <svg className="sop-node-shape" width={w} height={h} aria-hidden="true">
+        <path
+          d={shapePath(kind.shape, w, h)}
+          fill={fill}
+          stroke={stroke}
+          strokeWidth={selected ? 2.5 : 1.6}
+          strokeDasharray={diff === "removed" ? "6 4" : record.kind === "note" ? "4 3" : undefined}
+        />
+        {shapeDetail(kind.shape, w) ? <path d={shapeDetail(kind.shape, w)!} fill="none" stroke={stroke} strokeWidth={1.4} /> : null}
+        {kind.shape === "rect" ? (
+          <path d={`M9,1 Q1,1 1,9 V${h - 9} Q1,${h - 1} 9,${h - 1} H6 V1 Z`} fill={stroke} />
+        ) : null}
+      </svg>
+      {ringColour ? (
+        <div className="sop-node-remote" style={{ borderColor: ringColour }}>
+          <span style={{ background: ringColour }}>{remote!.map((peer) => peer.name).join(", ")}</span>
+        </div>
+      ) : null}
+      <div className="sop-node-body">
+        <span className="sop-node-icon" style={{ color: stage.color, background: stage.fill }}>
+          <Icon name={kind.icon} size={layout === "badge" ? 22 : 16} strokeWidth={2} />
+        </span>
+        {layout !== "badge" ? (
+          <span className="sop-node-text">
+            {editing ? (
+              <LabelEditor id={id} initial={record.label} />
+            ) : (
+              <span className="sop-node-label">{label}</span>
+            )}
+            {layout === "row" ? (
+              <span className="sop-node-meta">
+                {stage.name}
+                {fieldCount > 0 ? <span className="sop-node-facts"> · {fieldCount} facts</span> : null}
+              </span>
+            ) : null}
+          </span>
+        ) : null}
+      </div>
+      {layout === "badge" ? (
+        <div className="sop-node-below">{editing ? <LabelEditor id={id} initial={record.label} /> : label}</div>
+      ) : null}
+      {diff && diff !== "unchanged" ? <span className={`diff-tag diff-tag-${diff}`}>{DIFF_COLOURS[diff].label}</span> : null}
+      {/* Reserved: validation findings and review comments pinned to this step. */}
+      <span className="sop-node-markers" aria-hidden="true" />
+      {HANDLES.map((handle) => (
+        <Handle
+          key={handle.id}
+          id={handle.id}
+          type="source"
+          position={handle.position}
+          className="sop-handle"
+          isConnectable={!readOnly}
+        />
+      ))}
+    </div>
+  );
+}
+
+export const NodeShell = memo(NodeShellInner);

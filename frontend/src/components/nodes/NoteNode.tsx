@@ -1,0 +1,9 @@
+import { memo } from "react";
+import type { NodeProps } from "@xyflow/react";
+import type { SopNode } from "../../lib/flow";
+import { NodeShell } from "./NodeShell";
+
+/** The "note" node kind; its shape, icon and size come from the shared theme. */
+export const NoteNode = memo(function NoteNode(props: NodeProps<SopNode>) {
+  return <NodeShell {...props} layout="row" />;
+});
