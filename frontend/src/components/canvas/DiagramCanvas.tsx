@@ -146,8 +146,8 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
         connectionLineStyle={{ stroke: edgeKindOf(connectKind).color, strokeWidth: 2, strokeDasharray: "5 4" }}
         fitView={false}
       >
+        <Background variant={BackgroundVariant.Dots} gap={LAYOUT.gridSize * 2} size={1} color="#cbd5e1" bgColor="transparent" />
         <Lanes />
-        <Background variant={BackgroundVariant.Dots} gap={LAYOUT.gridSize * 2} size={1} color="#cbd5e1" />
         {showMinimap ? (
           <MiniMap
             pannable

@@ -277,7 +277,7 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
               Save version
             </Button>
           ) : null}
-          <UserMenu />
+          <UserMenu compact />
         </div>
       </header>
       <div className="editor-body">

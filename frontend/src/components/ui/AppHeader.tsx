@@ -23,15 +23,15 @@ export function Brand() {
   );
 }
 
-export function UserMenu() {
+export function UserMenu({ compact = false }: { compact?: boolean }) {
   const me = useMe();
   const name = me?.display_name ?? document.getElementById("root")?.dataset.username ?? "";
   return (
     <div className="user-menu">
-      <span className="avatar" style={{ background: colourFor(me?.username ?? name) }} title={name}>
+      {compact ? null : <span className="avatar" style={{ background: colourFor(me?.username ?? name) }} title={name}>
         {initials(name || "?")}
-      </span>
-      <span className="user-name">{name}</span>
+      </span>}
+      {compact ? null : <span className="user-name">{name}</span>}
       <form method="post" action="/accounts/logout/">
         <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken()} />
         <button type="submit" className="icon-btn" aria-label="Sign out" data-tooltip="Sign out">
