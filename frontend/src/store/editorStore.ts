@@ -255,6 +255,7 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
       connect: (source, target) => {
         if (!writable() || source === target) return null;
         const id = newId("e");
+        undoManager.stopCapturing();
         addElements(doc, [], [{ id, source, target, kind: get().connectKind, label: "" }]);
         return id;
       },

@@ -1,0 +1,113 @@
+"""End-to-end fixtures: one live server per module, Debian's Chromium, sign-in through the real page."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from django.db import connections
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.factories import PASSWORD
+from tests.servers import ServerProcess, running_servers
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+expect.set_options(timeout=15_000)
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module")
+def sop_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[ServerProcess]:
+    if not (ROOT / "static" / "app" / "manifest.json").exists():
+        pytest.fail("The editor is not built: run `make frontend` (npm ci && npm run build).")
+    with running_servers(1) as (server,):
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(sop_server: ServerProcess) -> Iterator[Browser]:
+    # Playwright's sync API keeps an event loop running in this thread, which Django's
+    # async-safety check mistakes for async code when the test database is flushed. Set only
+    # after the server started, so the server process never inherits it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as driver:
+            instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield instance
+            instance.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Any]:
+    contexts: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(context: BrowserContext, server: ServerProcess, user: Any, path: str = "/") -> Page:
+    """Sign in through the login form, as a person would, and land on `path`."""
+    page = context.new_page()
+    page.goto(f"{server.url}/accounts/login/?next={path}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}{path}")
+    return page
+
+
+def wait_live(page: Page) -> None:
+    """The live document has arrived over the websocket."""
+    expect(page.locator(".connection[data-state=online]")).to_be_visible()
+    expect(page.locator(".sop-node").first).to_be_visible()
+
+
+def fetch_json(page: Page, path: str) -> Any:
+    """Read the API with the page's session, the way the app does."""
+    text = page.evaluate(
+        "async (path) => { const r = await fetch(path, {credentials: 'same-origin'}); "
+        "return JSON.stringify({status: r.status, body: await r.json()}); }",
+        path,
+    )
+    return json.loads(text)
+
+
+def outside_browser_loop(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run server-side setup (services that broadcast through Channels) in a worker thread:
+    the browser driver's event loop in this thread would make async_to_sync refuse."""
+
+    def call() -> T:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+def node_centre(page: Page, node_id: str) -> tuple[float, float]:
+    box = page.locator(f".react-flow__node[data-id='{node_id}']").bounding_box()
+    assert box is not None
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
