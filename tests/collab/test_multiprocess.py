@@ -68,3 +68,78 @@ def test_concurrent_edits_on_two_processes_converge_to_what_postgres_holds(
         assert content_a["nodes"]["shared"]["label"] == "Renamed on B"
         assert set(content_a["edges"]) == {"edge_a"}
         assert stored_content(diagram.pk) == content_a
+
+
+def _burst_ids(snap: dict[str, Any]) -> set[str]:
+    return {node_id for node_id in snap["content"]["nodes"] if node_id.startswith("burst")}
+
+
+def test_a_killed_server_loses_no_update_anyone_saw_and_clients_converge_after_restart(
+    transactional_db: Any,
+    workspace: Any,
+    editor: Any,
+    empty_diagram: Diagram,
+    node_peers: NodePeers,
+) -> None:
+    diagram = diagram_with_nodes(empty_diagram, editor, "start")
+    token = token_for(editor)
+    with running_servers(count=2) as (doomed, survivor):
+        node_peers.connect("writer", ws_base=doomed.ws_url, diagram_id=diagram.pk, token=token)
+        node_peers.connect("watcher", ws_base=survivor.ws_url, diagram_id=diagram.pk, token=token)
+        node_peers.wait_synced("writer")
+        node_peers.wait_synced("watcher")
+        node_peers.call("burst", peer="writer", prefix="burst", count=300, intervalMs=4)
+        node_peers.wait_for("watcher", lambda snap: len(_burst_ids(snap)) >= 40)
+        doomed.kill()  # SIGKILL, mid-burst
+        echoed = _burst_ids(node_peers.snapshot("watcher"))
+        stored = set(stored_content(diagram.pk)["nodes"])
+        # Every update another client was sent had been committed first.
+        assert echoed <= stored
+        assert len(echoed) < 300
+
+        doomed.start()  # same port: the writer's client reconnects by itself
+        expected = {"start"} | {f"burst{index}" for index in range(300)}
+        for peer in ("writer", "watcher"):
+            node_peers.wait_for(
+                peer, lambda snap: set(snap["content"]["nodes"]) == expected, timeout=30
+            )
+        assert node_peers.content("writer") == node_peers.content("watcher")
+        assert stored_content(diagram.pk) == node_peers.content("watcher")
+
+
+def test_a_lost_channel_layer_message_is_healed_on_every_process(
+    transactional_db: Any,
+    workspace: Any,
+    editor: Any,
+    empty_diagram: Diagram,
+    node_peers: NodePeers,
+) -> None:
+    from pycrdt import Doc, Map
+
+    from apps.diagrams import live
+    from apps.diagrams.models import DiagramUpdate
+
+    diagram = diagram_with_nodes(empty_diagram, editor, "lonely")
+    token = token_for(editor)
+    with running_servers(count=2, SOPSTUDIO_WS_HEAL_MS="300") as servers:
+        for index, server in enumerate(servers):
+            node_peers.connect(
+                f"p{index}",
+                ws_base=server.ws_url,
+                diagram_id=diagram.pk,
+                token=token,
+                resync_ms=500,
+            )
+            node_peers.wait_synced(f"p{index}")
+        # An update stored by some writer whose broadcast never reached either process.
+        elsewhere = Doc()
+        elsewhere.apply_update(live.document_load(diagram_id=diagram.pk).state())
+        changes: list[bytes] = []
+        elsewhere.observe(lambda event: changes.append(bytes(event.update)))
+        elsewhere.get("nodes", type=Map)["lonely"]["label"] = "Found again"
+        DiagramUpdate.objects.create(diagram_id=diagram.pk, data=changes[0], origin="api")
+        for index in range(2):
+            node_peers.wait_for(
+                f"p{index}",
+                lambda snap: snap["content"]["nodes"]["lonely"]["label"] == "Found again",
+            )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from pycrdt import Map
 
 from apps.accounts.models import Membership, Role
@@ -32,7 +32,7 @@ def _rows(diagram_id: int) -> int:
     return DiagramUpdate.objects.filter(diagram_id=diagram_id).count()
 
 
-rows = sync_to_async(_rows)
+rows = database_sync_to_async(_rows)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ async def test_a_user_without_access_is_closed_with_4403_and_nothing_is_stored(
     diagram: Diagram, outsider: Any
 ) -> None:
     before = await rows(diagram.pk)
-    peer = YPeer(diagram.pk, token=await sync_to_async(token_for)(outsider))
+    peer = YPeer(diagram.pk, token=await database_sync_to_async(token_for)(outsider))
     peer.edit(lambda nodes: nodes.__setitem__("intruder", Map({"label": "x"})))
     await peer.connect()
     assert await peer.wait_closed() == 4403
@@ -90,7 +90,7 @@ async def test_a_missing_diagram_and_an_anonymous_user_are_closed_with_4403(
 
 
 async def test_origin_must_be_an_allowed_host(diagram: Diagram, editor: Any) -> None:
-    cookie = await sync_to_async(session_cookie)(editor)
+    cookie = await database_sync_to_async(session_cookie)(editor)
     browser = YPeer(diagram.pk, cookie=cookie, origin="http://localhost:8000")
     await browser.connect()
     await browser.pump(0.2)
@@ -116,7 +116,7 @@ async def test_an_update_is_stored_before_others_receive_it_and_never_echoed(
     diagram: Diagram, editor_token: str, owner: Any
 ) -> None:
     first = await _joined(diagram, editor_token)
-    second = await _joined(diagram, await sync_to_async(token_for)(owner))
+    second = await _joined(diagram, await database_sync_to_async(token_for)(owner))
     before = await rows(diagram.pk)
     first.edit(lambda nodes: nodes["alpha"].__setitem__("x", 123))
     await first.flush()
@@ -140,7 +140,7 @@ async def test_a_burst_is_merged_before_it_is_stored(diagram: Diagram, editor_to
     assert 1 <= stored < 200
     from tests.collab.conftest import stored_content
 
-    content = await sync_to_async(stored_content)(diagram.pk)
+    content = await database_sync_to_async(stored_content)(diagram.pk)
     assert content["nodes"]["alpha"]["x"] == 199.0
 
 
@@ -148,7 +148,7 @@ async def test_sync_step1_is_answered_at_any_time_from_the_room(
     diagram: Diagram, editor_token: str, owner: Any
 ) -> None:
     writer = await _joined(diagram, editor_token)
-    reader = await _joined(diagram, await sync_to_async(token_for)(owner))
+    reader = await _joined(diagram, await database_sync_to_async(token_for)(owner))
     # The reader misses a message (as if dropped), then its periodic resync heals the gap.
     reader_comm, reader.comm = reader.comm, None
     writer.edit(lambda nodes: nodes.__setitem__("gamma", Map({"label": "G"})))
@@ -171,10 +171,10 @@ async def test_a_stored_update_whose_broadcast_was_lost_reaches_the_room(
     peer = await _joined(diagram, editor_token)
     # Another writer's row is committed but its channel-layer message never arrives.
     elsewhere = YPeer(diagram.pk)
-    await sync_to_async(_copy_state_into)(diagram.pk, elsewhere)
+    await database_sync_to_async(_copy_state_into)(diagram.pk, elsewhere)
     elsewhere.edit(lambda nodes: nodes["beta"].__setitem__("label", "Healed"))
     update = elsewhere._unsent[-1]
-    await sync_to_async(DiagramUpdate.objects.create)(
+    await database_sync_to_async(DiagramUpdate.objects.create)(
         diagram_id=diagram.pk, data=update, origin="api"
     )
     await peer.pump(1.0)
@@ -202,7 +202,7 @@ async def test_a_rest_put_reaches_connected_clients_live(
         )
         return response.status_code
 
-    assert await sync_to_async(put)() == 200
+    assert await database_sync_to_async(put)() == 200
     await peer.next_frame()
     await peer.pump(0.2)
     assert set(nodes_json(peer.doc)) == {"alpha", "beta", "from_api"}
@@ -219,7 +219,7 @@ async def test_the_last_client_leaving_unloads_the_room_and_refreshes_the_title(
     await peer.flush()
     await peer.disconnect()
     assert diagram.pk not in room_registry().rooms
-    refreshed = await sync_to_async(Diagram.objects.get)(pk=diagram.pk)
+    refreshed = await database_sync_to_async(Diagram.objects.get)(pk=diagram.pk)
     assert refreshed.title == "Renamed live"
 
 
@@ -230,7 +230,7 @@ async def test_a_viewer_receives_everything_but_its_writes_are_dropped(
     diagram: Diagram, editor_token: str, viewer: Any
 ) -> None:
     editor_peer = await _joined(diagram, editor_token)
-    viewer_peer = await _joined(diagram, await sync_to_async(token_for)(viewer))
+    viewer_peer = await _joined(diagram, await database_sync_to_async(token_for)(viewer))
     before = await rows(diagram.pk)
     viewer_peer.edit(lambda nodes: nodes["alpha"].__setitem__("label", "Viewer was here"))
     await viewer_peer.flush()
@@ -251,10 +251,10 @@ async def test_a_viewer_receives_everything_but_its_writes_are_dropped(
 async def test_a_removed_member_is_closed_and_a_lowered_one_becomes_read_only(
     diagram: Diagram, workspace: Any, owner: Any
 ) -> None:
-    removed_user = await sync_to_async(member)(workspace, Role.EDITOR)
-    lowered_user = await sync_to_async(member)(workspace, Role.EDITOR)
-    removed = await _joined(diagram, await sync_to_async(token_for)(removed_user))
-    lowered = await _joined(diagram, await sync_to_async(token_for)(lowered_user))
+    removed_user = await database_sync_to_async(member)(workspace, Role.EDITOR)
+    lowered_user = await database_sync_to_async(member)(workspace, Role.EDITOR)
+    removed = await _joined(diagram, await database_sync_to_async(token_for)(removed_user))
+    lowered = await _joined(diagram, await database_sync_to_async(token_for)(lowered_user))
 
     def revoke() -> None:
         membership_remove(
@@ -266,7 +266,7 @@ async def test_a_removed_member_is_closed_and_a_lowered_one_becomes_read_only(
             role=Role.VIEWER,
         )
 
-    await sync_to_async(revoke)()
+    await database_sync_to_async(revoke)()
     assert await removed.wait_closed(timeout=1.0) == 4403
     await lowered.pump(0.5)
     before = await rows(diagram.pk)
@@ -285,7 +285,7 @@ async def test_awareness_is_relayed_and_cleared_when_a_connection_closes(
     diagram: Diagram, editor_token: str, viewer: Any
 ) -> None:
     present = await _joined(diagram, editor_token)
-    watcher = await _joined(diagram, await sync_to_async(token_for)(viewer))
+    watcher = await _joined(diagram, await database_sync_to_async(token_for)(viewer))
     await present.send(awareness_frame(4242, 1, '{"user":{"name":"Ada","color":"#f00"}}'))
     await watcher.pump(0.3)
     assert "Ada" in watcher.awareness[4242]
@@ -319,7 +319,7 @@ async def test_awareness_is_relayed_and_cleared_when_a_connection_closes(
 async def test_garbage_frames_are_closed_and_nothing_is_stored(
     diagram: Diagram, editor_token: str, owner: Any, frame: Any, code: int
 ) -> None:
-    bystander = await _joined(diagram, await sync_to_async(token_for)(owner))
+    bystander = await _joined(diagram, await database_sync_to_async(token_for)(owner))
     sender = await _joined(diagram, editor_token)
     before = await rows(diagram.pk)
     if isinstance(frame, str):
@@ -362,10 +362,10 @@ async def test_oversized_frames_updates_and_documents_are_closed_with_1009(
     # What fitted was kept; nothing beyond the document limit was stored.
     from tests.collab.conftest import stored_content
 
-    content = await sync_to_async(stored_content)(diagram.pk)
+    content = await database_sync_to_async(stored_content)(diagram.pk)
     assert "big" not in content["nodes"]
     assert stored < 6
-    assert len(await sync_to_async(_state_size)(diagram.pk)) <= 6000
+    assert len(await database_sync_to_async(_state_size)(diagram.pk)) <= 6000
 
 
 def _state_size(diagram_id: int) -> bytes:
@@ -379,7 +379,7 @@ async def test_too_many_messages_are_closed_with_1008_and_others_carry_on(
 ) -> None:
     settings.SOPSTUDIO_WS_MESSAGES_PER_SECOND = 5
     settings.SOPSTUDIO_WS_MESSAGE_BURST = 10
-    calm = await _joined(diagram, await sync_to_async(token_for)(owner))
+    calm = await _joined(diagram, await database_sync_to_async(token_for)(owner))
     flood = await _joined(diagram, editor_token)
     for _ in range(40):
         if flood.comm is None:
@@ -391,3 +391,30 @@ async def test_too_many_messages_are_closed_with_1008_and_others_carry_on(
     await calm.pump(0.2)
     assert calm.comm is not None
     await calm.disconnect()
+
+
+async def test_a_room_unloading_with_many_pending_updates_compacts_them(
+    diagram: Diagram, editor_token: str, settings: Any
+) -> None:
+    from sopstudio.celery import app as celery_app
+
+    settings.SOPSTUDIO_COMPACT_AFTER = 3
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        peer = await _joined(diagram, editor_token)
+        for index in range(5):
+            peer.edit(lambda nodes, i=index: nodes.__setitem__(f"c{i}", Map({"label": f"C{i}"})))
+            await peer.flush()
+            await peer.pump(0.1)  # one stored row each
+        expected = nodes_json(peer.doc)
+        await peer.disconnect()
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert await rows(diagram.pk) == 0
+    refreshed = await database_sync_to_async(Diagram.objects.get)(pk=diagram.pk)
+    assert refreshed.snapshot_updates > 0
+    from tests.collab.conftest import stored_content
+
+    content = await database_sync_to_async(stored_content)(diagram.pk)
+    assert set(content["nodes"]) == set(expected)
