@@ -68,10 +68,12 @@ def connect(page: Page, source_id: str, target_id: str) -> None:
     assert box
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
+    # Handles on other steps appear once a connection is being drawn.
+    tx, ty = node_centre(page, target_id)
+    page.mouse.move(tx, ty, steps=12)
     end = page.locator(f".react-flow__node[data-id='{target_id}'] .react-flow__handle-left")
     end_box = end.bounding_box()
     assert end_box
-    page.mouse.move(end_box["x"] + 4, end_box["y"] + 4, steps=12)
     page.mouse.move(
         end_box["x"] + end_box["width"] / 2, end_box["y"] + end_box["height"] / 2, steps=4
     )

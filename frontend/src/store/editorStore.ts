@@ -5,7 +5,7 @@ import { applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/reac
 import * as Y from "yjs";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { fragmentFrom, instantiateFragment, type Fragment } from "../lib/clipboard";
-import { patchEdges, patchNodes, selectedIds, toFlowEdge, toFlowNode, type SopEdge, type SopNode } from "../lib/flow";
+import { patchEdges, patchNodes, sameRecord, selectedIds, toFlowEdge, toFlowNode, type SopEdge, type SopNode } from "../lib/flow";
 import { nearestInDirection, nextInOrder, snap, stageForBox, type Box, type Direction } from "../lib/geometry";
 import { newId } from "../lib/ids";
 import { EDGE_KINDS, LAYOUT, nodeKindOf, type EdgeKindId } from "../lib/theme";
@@ -56,8 +56,30 @@ export interface PeerBadge {
 export const DRAG_WRITE_INTERVAL_MS = 50;
 const UNDO_CAPTURE_MS = 500;
 
+export interface NodeSize {
+  w: number;
+  h: number;
+}
+
+/** Node sizes by id, for edge routing; a new Map only when a size changes or a node comes or goes. */
+export function sizesOf(nodes: readonly SopNode[], previous?: ReadonlyMap<string, NodeSize>): Map<string, NodeSize> {
+  const next = new Map<string, NodeSize>();
+  let same = previous !== undefined && previous.size === nodes.length;
+  for (const node of nodes) {
+    const { w, h } = node.data.record;
+    const before = previous?.get(node.id);
+    if (before && before.w === w && before.h === h) next.set(node.id, before);
+    else {
+      next.set(node.id, { w, h });
+      same = false;
+    }
+  }
+  return same && previous ? (previous as Map<string, NodeSize>) : next;
+}
+
 export interface EditorState {
   nodes: SopNode[];
+  sizes: Map<string, NodeSize>;
   edges: SopEdge[];
   meta: DiagramMeta;
   selection: { nodes: string[]; edges: string[] };
@@ -183,6 +205,7 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
 
     return {
       nodes: initialNodes,
+      sizes: sizesOf(initialNodes),
       edges: initialEdges,
       meta: readMeta(roots.meta),
       selection: { nodes: [], edges: [] },
@@ -217,7 +240,8 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
         });
         if (allowed.length === 0) return;
         const nodes = applyNodeChanges(allowed, get().nodes);
-        set({ nodes, selection: updateSelection(nodes, get().edges) });
+        const selecting = allowed.some((change) => change.type === "select");
+        set(selecting ? { nodes, selection: updateSelection(nodes, get().edges) } : { nodes });
         if (moved && !dragTimer) {
           dragTimer = setTimeout(() => {
             dragTimer = null;
@@ -247,7 +271,14 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
 
       dragStop: () => {
         flushDrag(true);
+        const moved = [...dragging];
         dragging.clear();
+        const changes = new Map<string, NodeRecord | null>();
+        for (const id of moved) {
+          const value = roots.nodes.get(id);
+          changes.set(id, value instanceof Y.Map ? readNode(id, value) : null);
+        }
+        set({ nodes: patchNodes(get().nodes, changes) });
         undoManager.captureTimeout = UNDO_CAPTURE_MS;
         undoManager.stopCapturing();
       },
@@ -389,11 +420,24 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
       changes.set(id, value instanceof Y.Map ? readNode(id, value) : null);
     }
     const state = store.getState();
+    if (dragging.size > 0 && [...changes.keys()].every((id) => dragging.has(id))) {
+      // Our own throttled drag writes: the canvas already shows these positions. Re-read once
+      // the drag ends instead of re-rendering 500 nodes every 50 ms.
+      let onlyMoves = true;
+      for (const [id, record] of changes) {
+        const current = state.nodes.find((node) => node.id === id)?.data.record;
+        if (!record || !current || !sameRecord({ ...current, x: 0, y: 0 }, { ...record, x: 0, y: 0 })) {
+          onlyMoves = false;
+          break;
+        }
+      }
+      if (onlyMoves) return;
+    }
     const nodes = patchNodes(state.nodes, changes, dragging);
     const selection = state.selection.nodes.some((id) => changes.get(id) === null)
       ? { nodes: selectedIds(nodes), edges: state.selection.edges }
       : state.selection;
-    store.setState({ nodes, selection });
+    store.setState({ nodes, selection, sizes: sizesOf(nodes, state.sizes) });
   };
   const onEdges = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
     const touched = new Set<string>();

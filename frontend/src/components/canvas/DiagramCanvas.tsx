@@ -6,6 +6,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore as useFlowStore,
   type Connection,
   type Node,
   type OnSelectionChangeParams,
@@ -38,6 +39,14 @@ function minimapColour(node: Node): string {
   return stageOf((node as SopNode).data.record.stage).color;
 }
 
+/** The dot grid, hidden when zoomed far out where it would only add noise (and paint cost). */
+function GridDots() {
+  const visible = useFlowStore((s) => s.transform[2] >= 0.45);
+  return visible ? (
+    <Background variant={BackgroundVariant.Dots} gap={LAYOUT.gridSize * 2} size={1} color="#cbd5e1" bgColor="transparent" />
+  ) : null;
+}
+
 export function DiagramCanvas({ onCursor, onSelection, ready, className }: CanvasProps) {
   const handle = useEditorHandle();
   const nodes = useEditor((s) => s.nodes);
@@ -50,6 +59,9 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const flow = useReactFlow<SopNode, SopEdge>();
   const fitted = useRef(false);
+  // Level of detail: far out, steps draw as coloured boxes; text at that size is unreadable and
+  // hundreds of labels and icons only cost paint time.
+  const far = useFlowStore((s) => s.transform[2] < 0.35);
 
   useEffect(() => {
     if (ready && !fitted.current && nodes.length > 0) {
@@ -106,7 +118,7 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
 
   return (
     <div
-      className={`canvas-wrap${readOnly ? " is-readonly" : ""}${className ? ` ${className}` : ""}`}
+      className={`canvas-wrap${readOnly ? " is-readonly" : ""}${far ? " zoom-far" : ""}${className ? ` ${className}` : ""}`}
       onMouseMove={onCursor ? onMouseMove : undefined}
       onMouseLeave={onCursor ? () => onCursor(null) : undefined}
     >
@@ -146,7 +158,7 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
         connectionLineStyle={{ stroke: edgeKindOf(connectKind).color, strokeWidth: 2, strokeDasharray: "5 4" }}
         fitView={false}
       >
-        <Background variant={BackgroundVariant.Dots} gap={LAYOUT.gridSize * 2} size={1} color="#cbd5e1" bgColor="transparent" />
+        <GridDots />
         <Lanes />
         {showMinimap ? (
           <MiniMap

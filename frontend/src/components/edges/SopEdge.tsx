@@ -3,7 +3,6 @@ import {
   EdgeLabelRenderer,
   Position,
   getSmoothStepPath,
-  useInternalNode,
   type EdgeProps,
 } from "@xyflow/react";
 import { memo } from "react";
@@ -11,6 +10,7 @@ import { DIFF_COLOURS } from "../../lib/diff";
 import { facingSides, sidePoint, type Side } from "../../lib/edgeRouting";
 import type { SopEdge as SopEdgeType } from "../../lib/flow";
 import { edgeKindOf } from "../../lib/theme";
+import { useEditor } from "../../store/context";
 import { markerId } from "./markers";
 
 const POSITION: Record<Side, Position> = {
@@ -20,24 +20,18 @@ const POSITION: Record<Side, Position> = {
   left: Position.Left,
 };
 
-function SopEdgeInner({ id, source, target, data, selected }: EdgeProps<SopEdgeType>) {
-  const sourceNode = useInternalNode(source);
-  const targetNode = useInternalNode(target);
-  if (!sourceNode || !targetNode || !data) return null;
+const FALLBACK_SIZE = { w: 0, h: 0 };
+
+// React Flow hands every edge its nodes' anchor points (each node's centre, see NodeShell); the
+// sizes come from the editor store, so an edge needs no subscription to React Flow's node objects.
+function SopEdgeInner({ id, source, target, sourceX, sourceY, targetX, targetY, data, selected }: EdgeProps<SopEdgeType>) {
+  const sourceSize = useEditor((state) => state.sizes.get(source)) ?? FALLBACK_SIZE;
+  const targetSize = useEditor((state) => state.sizes.get(target)) ?? FALLBACK_SIZE;
+  if (!data) return null;
   const record = data.record;
   const kind = edgeKindOf(record.kind);
-  const s = {
-    x: sourceNode.internals.positionAbsolute.x,
-    y: sourceNode.internals.positionAbsolute.y,
-    w: sourceNode.measured.width ?? sourceNode.width ?? 0,
-    h: sourceNode.measured.height ?? sourceNode.height ?? 0,
-  };
-  const t = {
-    x: targetNode.internals.positionAbsolute.x,
-    y: targetNode.internals.positionAbsolute.y,
-    w: targetNode.measured.width ?? targetNode.width ?? 0,
-    h: targetNode.measured.height ?? targetNode.height ?? 0,
-  };
+  const s = { x: sourceX - sourceSize.w / 2, y: sourceY - sourceSize.h / 2, w: sourceSize.w, h: sourceSize.h };
+  const t = { x: targetX - targetSize.w / 2, y: targetY - targetSize.h / 2, w: targetSize.w, h: targetSize.h };
   const sides = facingSides(s, t);
   const from = sidePoint(s, sides.from);
   const to = sidePoint(t, sides.to);

@@ -8,7 +8,7 @@ import { api } from "../../api/endpoints";
 import { DIFF_COLOURS, countsLine, diffDisplay, type DiffChange, type DiffResult } from "../../lib/diff";
 import { toFlowEdge, toFlowNode } from "../../lib/flow";
 import { docMakeEqual, normaliseContent, type DiagramContent } from "../../lib/ydoc";
-import { createEditorStore, type EditorStoreHandle } from "../../store/editorStore";
+import { createEditorStore, sizesOf, type EditorStoreHandle } from "../../store/editorStore";
 import { EditorContext } from "../../store/context";
 import { DiagramCanvas } from "../canvas/DiagramCanvas";
 import { Button } from "../ui/Button";
@@ -31,8 +31,10 @@ function buildStore(content: DiagramContent, diff: { older: DiagramContent; chan
   }
   const display = diffDisplay(diff.older, content, diff.changes);
   const handle = createEditorStore(doc, { readOnly: true });
+  const nodes = display.nodes.map((item) => toFlowNode(item.record, undefined, item.status));
   handle.store.setState({
-    nodes: display.nodes.map((item) => toFlowNode(item.record, undefined, item.status)),
+    nodes,
+    sizes: sizesOf(nodes),
     edges: display.edges.map((item) => toFlowEdge(item.record, undefined, item.status)),
     synced: true,
   });

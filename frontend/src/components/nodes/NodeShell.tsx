@@ -1,13 +1,17 @@
 // The frame every node kind shares: shape outline in its stage colour, icon, label (editable in
 // place), handles on four sides, remote people's selections and the diff colouring.
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore as useFlowStore, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { DIFF_COLOURS } from "../../lib/diff";
 import type { SopNode } from "../../lib/flow";
 import { LIMITS, nodeKindOf, stageOf } from "../../lib/theme";
 import { useEditor } from "../../store/context";
-import { Icon } from "../ui/Icon";
+import { MaskIcon } from "../ui/MaskIcon";
 import { shapeDetail, shapePath } from "./shapes";
+
+// Shapes drawn with CSS borders: far cheaper for the browser to paint and composite than an SVG
+// per node, which matters with hundreds of steps on screen.
+const CSS_SHAPES = new Set(["rect", "pill", "circle"]);
 
 export type ShellLayout = "row" | "center" | "badge";
 
@@ -67,7 +71,16 @@ function NodeShellInner({ id, data, selected, layout }: ShellProps) {
   const kind = nodeKindOf(record.kind);
   const editing = useEditor((s) => s.editingLabelId === id);
   const remote = useEditor((s) => s.remoteSelections[id]);
-  const readOnly = useEditor((s) => s.readOnly);
+  // 0: cannot connect; 1: can; 2: a connection is being drawn right now.
+  const connectMode = useFlowStore((s) => (s.nodesConnectable ? (s.connection.inProgress ? 2 : 1) : 0));
+  const [hovered, setHovered] = useState(false);
+  // Handles exist only while they can be used: four React Flow handles on each of hundreds of
+  // steps made every drag frame re-run thousands of store selectors (bench_editor.py).
+  const showHandles = connectMode === 2 || (connectMode === 1 && (hovered || Boolean(selected)));
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => {
+    if (showHandles) updateNodeInternals(id);
+  }, [showHandles, id, updateNodeInternals]);
   const w = record.w;
   const h = record.h;
   const diffColour = diff ? DIFF_COLOURS[diff] : null;
@@ -84,21 +97,27 @@ function NodeShellInner({ id, data, selected, layout }: ShellProps) {
       data-node-id={id}
       data-kind={record.kind}
       data-stage={record.stage}
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
       title={record.description || undefined}
     >
-      <svg className="sop-node-shape" width={w} height={h} aria-hidden="true">
-        <path
-          d={shapePath(kind.shape, w, h)}
-          fill={fill}
-          stroke={stroke}
-          strokeWidth={selected ? 2.5 : 1.6}
-          strokeDasharray={diff === "removed" ? "6 4" : record.kind === "note" ? "4 3" : undefined}
+      {CSS_SHAPES.has(kind.shape) ? (
+        <div
+          className="sop-node-frame"
+          style={{ borderColor: stroke, background: fill, borderStyle: diff === "removed" ? "dashed" : "solid" }}
         />
-        {shapeDetail(kind.shape, w) ? <path d={shapeDetail(kind.shape, w)!} fill="none" stroke={stroke} strokeWidth={1.4} /> : null}
-        {kind.shape === "rect" ? (
-          <path d={`M9,1 Q1,1 1,9 V${h - 9} Q1,${h - 1} 9,${h - 1} H6 V1 Z`} fill={stroke} />
-        ) : null}
-      </svg>
+      ) : (
+        <svg className="sop-node-shape" width={w} height={h} aria-hidden="true">
+          <path
+            d={shapePath(kind.shape, w, h)}
+            fill={fill}
+            stroke={stroke}
+            strokeWidth={selected ? 2.5 : 1.6}
+            strokeDasharray={diff === "removed" ? "6 4" : record.kind === "note" ? "4 3" : undefined}
+          />
+          {shapeDetail(kind.shape, w) ? <path d={shapeDetail(kind.shape, w)!} fill="none" stroke={stroke} strokeWidth={1.4} /> : null}
+        </svg>
+      )}
       {ringColour ? (
         <div className="sop-node-remote" style={{ borderColor: ringColour }}>
           <span style={{ background: ringColour }}>{remote!.map((peer) => peer.name).join(", ")}</span>
@@ -106,7 +125,7 @@ function NodeShellInner({ id, data, selected, layout }: ShellProps) {
       ) : null}
       <div className="sop-node-body">
         <span className="sop-node-icon" style={{ color: stage.color, background: stage.fill }}>
-          <Icon name={kind.icon} size={layout === "badge" ? 22 : 16} strokeWidth={2} />
+          <MaskIcon name={kind.icon} size={layout === "badge" ? 22 : 16} />
         </span>
         {layout !== "badge" ? (
           <span className="sop-node-text">
@@ -130,16 +149,14 @@ function NodeShellInner({ id, data, selected, layout }: ShellProps) {
       {diff && diff !== "unchanged" ? <span className={`diff-tag diff-tag-${diff}`}>{DIFF_COLOURS[diff].label}</span> : null}
       {/* Reserved: validation findings and review comments pinned to this step. */}
       <span className="sop-node-markers" aria-hidden="true" />
-      {HANDLES.map((handle) => (
-        <Handle
-          key={handle.id}
-          id={handle.id}
-          type="source"
-          position={handle.position}
-          className="sop-handle"
-          isConnectable={!readOnly}
-        />
-      ))}
+      {/* React Flow measures a node's handles to place its edges; this inert anchor keeps every
+          node measurable when its real handles are not mounted (our edges route themselves). */}
+      <span className="source sop-anchor" data-handleid="anchor" data-handlepos="top" aria-hidden="true" />
+      {showHandles
+        ? HANDLES.map((handle) => (
+            <Handle key={handle.id} id={handle.id} type="source" position={handle.position} className="sop-handle" />
+          ))
+        : null}
     </div>
   );
 }
