@@ -151,7 +151,7 @@ export function formatCombo(keys: string, isMac: boolean): string[] {
     Delete: "Del",
   };
   const parts = keys === "+" ? ["+"] : keys.split("+");
-  return parts.map((part) => names[part] ?? part.toUpperCase());
+  return parts.map((part) => names[part] ?? (part.length === 1 ? part.toUpperCase() : part));
 }
 
 export function shortcutLabel(action: ShortcutAction, isMac: boolean): string {

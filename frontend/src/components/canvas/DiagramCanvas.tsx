@@ -18,6 +18,7 @@ import { useEditor, useEditorHandle } from "../../store/context";
 import { edgeTypes } from "../edges/SopEdge";
 import { EdgeMarkers } from "../edges/markers";
 import { nodeTypes } from "../nodes/registry";
+import { useFitLanes } from "../../hooks/useFitLanes";
 import { Lanes } from "./Lanes";
 import { RemoteCursors } from "./RemoteCursors";
 
@@ -59,16 +60,17 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const flow = useReactFlow<SopNode, SopEdge>();
   const fitted = useRef(false);
+  const fitLanes = useFitLanes();
   // Level of detail: far out, steps draw as coloured boxes; text at that size is unreadable and
   // hundreds of labels and icons only cost paint time.
-  const far = useFlowStore((s) => s.transform[2] < 0.35);
+  const far = useFlowStore((s) => s.transform[2] < 0.3);
 
   useEffect(() => {
     if (ready && !fitted.current && nodes.length > 0) {
       fitted.current = true;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.08, maxZoom: 1.1, duration: 0 }));
+      requestAnimationFrame(() => fitLanes());
     }
-  }, [ready, nodes.length, flow]);
+  }, [ready, nodes.length, fitLanes]);
 
   const onConnect = useCallback(
     (connection: Connection) => {

@@ -1,10 +1,12 @@
 import { useReactFlow, useStore as useFlowStore } from "@xyflow/react";
 import { IS_MAC, shortcutLabel } from "../../lib/shortcuts";
+import { useFitLanes } from "../../hooks/useFitLanes";
 import { useEditor } from "../../store/context";
 import { IconButton } from "../ui/Button";
 
 export function CanvasControls({ onTidy, tidying }: { onTidy: () => void; tidying: boolean }) {
   const flow = useReactFlow();
+  const fitLanes = useFitLanes();
   const zoom = useFlowStore((s) => s.transform[2]);
   const snapToGrid = useEditor((s) => s.snapToGrid);
   const showMinimap = useEditor((s) => s.showMinimap);
@@ -18,7 +20,7 @@ export function CanvasControls({ onTidy, tidying }: { onTidy: () => void; tidyin
         {Math.round(zoom * 100)}%
       </button>
       <IconButton icon="plus" label="Zoom in" shortcut={k("zoomIn")} onClick={() => void flow.zoomIn({ duration: 150 })} />
-      <IconButton icon="fit" label="Zoom to fit" shortcut={k("zoomFit")} onClick={() => void flow.fitView({ padding: 0.08, duration: 200 })} />
+      <IconButton icon="fit" label="Zoom to fit" shortcut={k("zoomFit")} onClick={() => fitLanes(200)} />
       <span className="toolbar-divider" />
       <IconButton icon="grid" label="Snap to grid" shortcut={k("toggleSnap")} active={snapToGrid} onClick={() => set({ snapToGrid: !snapToGrid })} />
       <IconButton icon="map" label="Minimap" shortcut={k("toggleMinimap")} active={showMinimap} onClick={() => set({ showMinimap: !showMinimap })} />

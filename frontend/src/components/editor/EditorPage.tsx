@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { api } from "../../api/endpoints";
 import { canEdit, type DiagramSummary } from "../../api/types";
 import { useAsync } from "../../hooks/useAsync";
+import { useFitLanes } from "../../hooks/useFitLanes";
 import { useMe } from "../../hooks/useMe";
 import { useShortcuts } from "../../hooks/useShortcuts";
 import { CLIPBOARD_MIME, parseFragment, type Fragment } from "../../lib/clipboard";
@@ -106,6 +107,7 @@ interface WorkspaceProps {
 function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
   const handle = useEditorHandle();
   const flow = useReactFlow();
+  const fitLanes = useFitLanes();
   const readOnly = useEditor((s) => s.readOnly);
   const synced = useEditor((s) => s.synced);
   const connection = useEditor((s) => s.connection);
@@ -135,13 +137,13 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
       const { nodes, edges } = handle.records();
       const placements = await tidyLayout(nodes, edges);
       handle.store.getState().applyPlacements(placements);
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.08, duration: 250 }));
+      requestAnimationFrame(() => fitLanes(250));
     } catch (error) {
       toast(`Tidy up failed: ${(error as Error).message}`, "error");
     } finally {
       setTidying(false);
     }
-  }, [flow, handle, readOnly]);
+  }, [fitLanes, handle, readOnly]);
 
   const copy = useCallback(() => {
     const fragment = handle.store.getState().copySelection();
@@ -194,7 +196,7 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
         const id = state().selection.nodes[0];
         if (id) set({ editingLabelId: id });
       },
-      zoomFit: () => void flow.fitView({ padding: 0.08, duration: 200 }),
+      zoomFit: () => fitLanes(200),
       zoomIn: () => void flow.zoomIn({ duration: 150 }),
       zoomOut: () => void flow.zoomOut({ duration: 150 }),
       tidy: () => void tidy(),
@@ -281,11 +283,11 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
         </div>
       </header>
       <div className="editor-body">
+        {overlay ? (
+          <VersionViewer diagramId={diagram.id} overlay={overlay} liveContent={() => docToContent(handle.doc)} onClose={() => setOverlay(null)} />
+        ) : null}
         <Palette />
         <main className="editor-canvas" aria-label="Diagram canvas">
-          {overlay ? (
-            <VersionViewer diagramId={diagram.id} overlay={overlay} liveContent={() => docToContent(handle.doc)} onClose={() => setOverlay(null)} />
-          ) : null}
           <div className="canvas-stack" hidden={overlay !== null}>
             {readOnly ? (
               <div className="readonly-banner" role="note">

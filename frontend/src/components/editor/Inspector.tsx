@@ -242,12 +242,68 @@ function InspectorInner() {
       </div>
     );
   }
+  return <DiagramOverview />;
+}
+
+/** With nothing selected: what the diagram holds, stage by stage, and how to start. */
+function DiagramOverview() {
+  const readOnly = useEditor((s) => s.readOnly);
+  const meta = useEditor((s) => s.meta);
+  const stageCounts = useEditor((s) => STAGES.map((stage) => s.nodes.filter((n) => n.data.record.stage === stage.id).length).join(","));
+  const edgeCounts = useEditor((s) => EDGE_KINDS.map((kind) => s.edges.filter((e) => e.data?.record.kind === kind.id).length).join(","));
+  const perStage = stageCounts.split(",").map(Number);
+  const perKind = edgeCounts.split(",").map(Number);
+  const most = Math.max(1, ...perStage);
+  const total = perStage.reduce((a, b) => a + b, 0);
   return (
-    <div className="inspector empty">
-      <div className="inspector-placeholder">
-        <Icon name="sliders" size={22} />
-        <p>Select a step or an edge to see and edit its details.</p>
-        <p className="muted small">{readOnly ? "You can read this diagram but not change it." : "Double-click a step to rename it. Press ? for shortcuts."}</p>
+    <div className="inspector overview">
+      <div className="panel-section">
+        <div className="section-title">This diagram</div>
+        <div className="overview-title">{meta.title || "Untitled SOP"}</div>
+        {meta.description ? <p className="overview-description">{meta.description}</p> : null}
+        <div className="overview-facts">
+          <span>
+            <strong>{total}</strong> steps
+          </span>
+          <span>
+            <strong>{perKind.reduce((a, b) => a + b, 0)}</strong> edges
+          </span>
+          {meta.owner ? <span>Owner: {meta.owner}</span> : null}
+          {meta.reviewBy ? <span>Review by {meta.reviewBy}</span> : null}
+        </div>
+      </div>
+      <div className="panel-section">
+        <div className="section-title">Steps by stage</div>
+        <ul className="stage-bars">
+          {STAGES.map((stage, index) => (
+            <li key={stage.id}>
+              <span className="stage-bar-name">{stage.name}</span>
+              <span className="stage-bar-track">
+                <span className="stage-bar" style={{ width: `${(perStage[index]! / most) * 100}%`, background: stage.color }} />
+              </span>
+              <span className={`stage-bar-count${perStage[index] ? "" : " is-missing"}`}>{perStage[index] || "none"}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="panel-section">
+        <div className="section-title">Edges</div>
+        <ul className="legend-list">
+          {EDGE_KINDS.map((kind, index) => (
+            <li key={kind.id}>
+              <EdgePreview id={kind.id} />
+              <span className="grow-text">{kind.name}</span>
+              <span className="muted">{perKind[index]}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="panel-section">
+        <p className="muted small">
+          {readOnly
+            ? "You can read this diagram but not change it. Select a step to see its facts."
+            : "Select a step or an edge to edit it. Double-click a step to rename it; press ? for shortcuts."}
+        </p>
       </div>
     </div>
   );

@@ -5,7 +5,7 @@ const GROUPS: Shortcut["group"][] = ["Edit", "Selection", "Arrange", "View", "Do
 
 export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
   return (
-    <Modal title="Keyboard shortcuts" onClose={onClose} width={760}>
+    <Modal title="Keyboard shortcuts" onClose={onClose} width={980}>
       <div className="shortcut-grid">
         {GROUPS.map((group) => (
           <section key={group} className="shortcut-group">

@@ -19,7 +19,7 @@ interface Props {
 
 function TemplatePreview({ template }: { template: TemplateSummary }) {
   // A small picture of the seven lanes; the number of boxes hints at the template's size.
-  const perLane = template.id === "blank" ? 0 : Math.max(1, Math.round(template.node_count / STAGES.length));
+  const perLane = Math.max(1, Math.round(template.node_count / STAGES.length));
   return (
     <svg className="template-preview" viewBox="0 0 140 64" aria-hidden="true">
       {STAGES.map((stage, index) => (
