@@ -177,11 +177,9 @@ class DiagramConsumer(AsyncWebsocketConsumer):
             self.close_with(CLOSE_TOO_BIG, "awareness state too large")
             return
         try:
-            entries = protocol.decode_awareness_update(update)
+            self.room.relay_awareness(self, protocol.decode_awareness_update(update))
         except protocol.ProtocolError:
             self.close_with(CLOSE_BAD_MESSAGE, "not an awareness update")
-            return
-        await self.room.relay_awareness(self, update, entries)
 
     # ---- channel-layer events ---------------------------------------------------------------
 

@@ -28,26 +28,31 @@ class AwarenessTable:
     def __init__(self) -> None:
         self._known: dict[int, _Known] = {}
 
+    def _is_newer(self, entry: AwarenessEntry) -> bool:
+        current = self._known.get(entry.client_id)
+        if current is None:
+            return not entry.removed
+        if entry.clock > current.entry.clock:
+            return True
+        return entry.clock == current.entry.clock and entry.removed and not current.entry.removed
+
+    def newer(self, entries: list[AwarenessEntry]) -> list[AwarenessEntry]:
+        """The entries that would change the table (echoes of known states are not)."""
+        return [entry for entry in entries if self._is_newer(entry)]
+
     def apply(self, entries: list[AwarenessEntry]) -> list[AwarenessEntry]:
         """Record entries newer than what we hold; return the ones that changed something."""
         now = time.monotonic()
         changed: list[AwarenessEntry] = []
         for entry in entries:
-            current = self._known.get(entry.client_id)
-            if current is not None:
-                newer = entry.clock > current.entry.clock
-                removal_at_same_clock = (
-                    entry.clock == current.entry.clock
-                    and entry.removed
-                    and not current.entry.removed
-                )
-                if not newer and not removal_at_same_clock:
-                    continue
-            elif entry.removed:
-                continue
-            self._known[entry.client_id] = _Known(entry, now)
-            changed.append(entry)
+            if self._is_newer(entry):
+                self._known[entry.client_id] = _Known(entry, now)
+                changed.append(entry)
         return changed
+
+    def current(self, client_id: int) -> AwarenessEntry | None:
+        known = self._known.get(client_id)
+        return known.entry if known is not None else None
 
     def removals(self, client_ids: set[int]) -> list[AwarenessEntry]:
         """Entries that announce the given clients as gone (clock bumped, state null)."""

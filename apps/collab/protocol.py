@@ -186,24 +186,32 @@ class AwarenessEntry:
 
 
 def decode_awareness_update(update: bytes) -> list[AwarenessEntry]:
-    """Parse an awareness update; every state must be a JSON object or null."""
+    """Parse the structure of an awareness update; states are checked by `awareness_checked`."""
     reader = Reader(update)
     count = reader.var_uint()
     entries: list[AwarenessEntry] = []
     for _ in range(count):
         client_id = reader.var_uint()
         clock = reader.var_uint()
-        state = reader.var_string()
-        try:
-            parsed = json.loads(state)
-        except ValueError as exc:
-            raise ProtocolError("awareness state is not JSON") from exc
-        if parsed is not None and not isinstance(parsed, dict):
-            raise ProtocolError("awareness state must be an object or null")
-        entries.append(AwarenessEntry(client_id, clock, "null" if parsed is None else state))
+        entries.append(AwarenessEntry(client_id, clock, reader.var_string()))
     if not reader.at_end():
         raise ProtocolError("trailing bytes after the awareness update")
     return entries
+
+
+def awareness_checked(entry: AwarenessEntry) -> AwarenessEntry:
+    """The entry if its state is a JSON object or null (null spelled canonically)."""
+    if entry.state == "null":
+        return entry
+    try:
+        parsed = json.loads(entry.state)
+    except ValueError as exc:
+        raise ProtocolError("awareness state is not JSON") from exc
+    if parsed is None:
+        return AwarenessEntry(entry.client_id, entry.clock, "null")
+    if not isinstance(parsed, dict):
+        raise ProtocolError("awareness state must be an object or null")
+    return entry
 
 
 def encode_awareness_update(entries: list[AwarenessEntry]) -> bytes:

@@ -23,13 +23,15 @@ import logging
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection as db_connection
 from django.db import transaction
 from pycrdt import Doc, get_state, merge_updates
 
@@ -52,12 +54,37 @@ from apps.diagrams.live import (
 from apps.diagrams.models import Diagram, DiagramUpdate
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 AWARENESS_EVENT = "awareness.update"
 DOC_UPDATE_EVENT = "doc.update"
+PRESENCE_BATCH_SECONDS = 0.025
 # Channel names of sockets that left recently: their stored updates may still come back to us
 # over the channel layer, and were already delivered here.
 RECENT_SENDERS = 1024
+
+
+def _keeping_connection(function: Callable[..., _T]) -> Callable[..., _T]:
+    def run(*args: Any, **kwargs: Any) -> _T:
+        try:
+            return function(*args, **kwargs)
+        except BaseException:
+            # A broken or aborted connection is not reused: the next call opens a fresh one.
+            db_connection.close()
+            raise
+
+    return run
+
+
+def room_db(function: Callable[..., _T]) -> Callable[..., Awaitable[_T]]:
+    """Run room database work on the shared database thread, keeping its connection open.
+
+    `database_sync_to_async` closes the connection after every call (CONN_MAX_AGE=0), so each
+    stored update would pay for a new Postgres connection; rooms write many times a second.
+    The thread is the process-wide one every consumer's database call runs on, so this is one
+    connection per process, not one per room.
+    """
+    return sync_to_async(_keeping_connection(function), thread_sensitive=True)
 
 
 class Connection(Protocol):
@@ -99,6 +126,9 @@ class Room:
         self._local_senders: OrderedDict[str, None] = OrderedDict()
         self._tasks: list[asyncio.Task[None]] = []
         self._dirty = False
+        self._presence_local: set[int] = set()
+        self._presence_remote: set[int] = set()
+        self._presence_ready = asyncio.Event()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -109,9 +139,9 @@ class Room:
         self.channel_name = await layer.new_channel("collab.room.")
         await layer.group_add(diagram_group(self.diagram_id), self.channel_name)
         try:
-            self._diagram, self._snapshot_updates, self.loaded = await database_sync_to_async(
-                _load
-            )(self.diagram_id)
+            self._diagram, self._snapshot_updates, self.loaded = await room_db(_load)(
+                self.diagram_id
+            )
         except BaseException:
             await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
             raise
@@ -120,11 +150,13 @@ class Room:
             asyncio.create_task(self._listen(layer)),
             asyncio.create_task(self._write_loop()),
             asyncio.create_task(self._maintain()),
+            asyncio.create_task(self._presence_loop()),
         ]
 
     async def close(self) -> None:
         """Unload: finish storing what was accepted, leave the group, tidy up in Postgres."""
         await self._drained.wait()
+        await self._flush_presence()  # other processes must hear who left
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -135,7 +167,7 @@ class Room:
         layer = get_channel_layer()
         if layer is not None:
             await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
-        await database_sync_to_async(_after_unload)(self.diagram_id, self._dirty)
+        await room_db(_after_unload)(self.diagram_id, self._dirty)
 
     # ---- sockets ----------------------------------------------------------------------------
 
@@ -154,9 +186,7 @@ class Room:
         connection.awareness_ids.clear()
         if removals:
             self.awareness.apply(removals)
-            update = protocol.encode_awareness_update(removals)
-            self._deliver_all(protocol.awareness_frame(update))
-            await self._group_send(AWARENESS_EVENT, update, connection.channel_name)
+            self._queue_presence(removals, local=True)
 
     def awareness_snapshot_frame(self) -> bytes | None:
         snapshot = self.awareness.snapshot()
@@ -204,14 +234,12 @@ class Room:
             if not accepted:
                 return
             try:
-                await database_sync_to_async(self._store)(accepted)
+                await room_db(self._store)(accepted)
             except Exception:
                 # The Doc holds changes Postgres does not: rebuild it from Postgres and make
                 # the senders reconnect, which re-sends their changes through a full sync.
                 logger.exception("could not store updates", extra={"diagram_id": self.diagram_id})
-                self.loaded = await database_sync_to_async(document_load)(
-                    diagram_id=self.diagram_id
-                )
+                self.loaded = await room_db(document_load)(diagram_id=self.diagram_id)
                 for item in accepted:
                     item.connection.close_with(CLOSE_SERVER_ERROR, "could not store the change")
                 return
@@ -274,20 +302,53 @@ class Room:
 
     # ---- presence ---------------------------------------------------------------------------
 
-    async def relay_awareness(
-        self, connection: Connection, update: bytes, entries: list[protocol.AwarenessEntry]
+    def relay_awareness(
+        self, connection: Connection, entries: list[protocol.AwarenessEntry]
     ) -> None:
-        """Record a socket's awareness update and relay it to the room in every process."""
-        for entry in entries:
+        """Record a socket's awareness entries; relay what is new to the room in every process.
+
+        Only entries that change the table travel: every y-websocket client re-sends each
+        awareness update it receives, and relaying those echoes would multiply every cursor
+        move by the number of people in the room. Raises ProtocolError for a bad state.
+        """
+        fresh = [protocol.awareness_checked(entry) for entry in self.awareness.newer(entries)]
+        for entry in fresh:
             if entry.removed:
                 connection.awareness_ids.discard(entry.client_id)
             else:
                 connection.awareness_ids.add(entry.client_id)
-        self.awareness.apply(entries)
-        # The sender gets its own state back too: a client alone in a room otherwise hears
-        # nothing for 30 s and drops the connection.
-        self._deliver_all(protocol.awareness_frame(update))
-        await self._group_send(AWARENESS_EVENT, update, connection.channel_name)
+        changed = self.awareness.apply(fresh)
+        if changed:
+            self._queue_presence(changed, local=True)
+
+    def _queue_presence(self, entries: list[protocol.AwarenessEntry], *, local: bool) -> None:
+        for entry in entries:
+            (self._presence_local if local else self._presence_remote).add(entry.client_id)
+        self._presence_ready.set()
+
+    async def _presence_loop(self) -> None:
+        # Presence goes out in small batches: when 50 people move their cursors at once, each
+        # socket gets a few frames instead of 50, and the clients' echoes shrink alike.
+        while True:
+            await self._presence_ready.wait()
+            await asyncio.sleep(PRESENCE_BATCH_SECONDS)
+            await self._flush_presence()
+
+    async def _flush_presence(self) -> None:
+        self._presence_ready.clear()
+        local, self._presence_local = self._presence_local, set()
+        remote, self._presence_remote = self._presence_remote, set()
+        everyone = [self.awareness.current(client_id) for client_id in sorted(local | remote)]
+        entries = [entry for entry in everyone if entry is not None]
+        if not entries:
+            return
+        # Everyone, the sender included: a client alone in a room otherwise hears nothing for
+        # 30 s and drops the connection.
+        self._deliver_all(protocol.awareness_frame(protocol.encode_awareness_update(entries)))
+        ours = [entry for entry in entries if entry.client_id in local]
+        if ours:
+            update = protocol.encode_awareness_update(ours)
+            await self._group_send(AWARENESS_EVENT, update, self.channel_name)
 
     # ---- events from the channel layer ------------------------------------------------------
 
@@ -305,7 +366,7 @@ class Room:
 
     async def doc_update(self, event: dict[str, Any]) -> None:
         """An update stored elsewhere (another process, the REST API): send it on, then apply."""
-        if event.get("sender", "") in self._local_senders:
+        if self._sent_from_here(event.get("sender", "")):
             return  # stored by this room and already delivered to its sockets
         update = bytes(event["update"])
         frame = protocol.update_frame(update)
@@ -314,11 +375,14 @@ class Room:
             self.loaded.doc.apply_update(update)
 
     def awareness_update(self, event: dict[str, Any]) -> None:
-        if event.get("sender", "") in self._local_senders:
+        """Presence relayed by another process: record what is new and pass it on here."""
+        if self._sent_from_here(event.get("sender", "")):
             return
-        update = bytes(event["update"])
-        self.awareness.apply(protocol.decode_awareness_update(update))
-        self._deliver_all(protocol.awareness_frame(update))
+        entries = protocol.decode_awareness_update(bytes(event["update"]))
+        fresh = [protocol.awareness_checked(entry) for entry in self.awareness.newer(entries)]
+        changed = self.awareness.apply(fresh)
+        if changed:
+            self._queue_presence(changed, local=False)
 
     # ---- healing and housekeeping -----------------------------------------------------------
 
@@ -336,9 +400,7 @@ class Room:
                 if self._dirty and now - last_summary >= summary_every:
                     last_summary = now
                     self._dirty = False
-                    await database_sync_to_async(document_summary_refresh)(
-                        diagram_id=self.diagram_id
-                    )
+                    await room_db(document_summary_refresh)(diagram_id=self.diagram_id)
             except Exception:
                 logger.exception("collab maintenance failed", extra={"diagram_id": self.diagram_id})
 
@@ -346,7 +408,7 @@ class Room:
         """Apply rows (or a compacted snapshot) this room never received; send what was new."""
         async with self.lock:
             known = set(self.loaded.update_ids)
-        snapshot, snapshot_updates, rows = await database_sync_to_async(_missing)(
+        snapshot, snapshot_updates, rows = await room_db(_missing)(
             self.diagram_id, known, self._snapshot_updates
         )
         if snapshot is None and not rows:
@@ -374,6 +436,10 @@ class Room:
     def _deliver_all(self, frame: bytes) -> None:
         for connection in self.connections:
             connection.deliver(frame)
+
+    def _sent_from_here(self, sender: str) -> bool:
+        """Stored or relayed by this room, so already delivered to its sockets."""
+        return sender == self.channel_name or sender in self._local_senders
 
     def _remember_sender(self, channel_name: str) -> None:
         self._local_senders[channel_name] = None
