@@ -79,7 +79,8 @@ export interface ExportJob {
   status: string;
   progress: number;
   download_url: string | null;
-  detail?: string;
+  error?: string | null;
+  filename?: string | null;
 }
 
 export type { DiffResult };

@@ -29,6 +29,10 @@ export function fitToLanes(
     list.push(node);
     byLane.set(lane, list);
   }
+  // ELK's coordinates start wherever its layering put the first node: measure from the top.
+  let minY = Number.POSITIVE_INFINITY;
+  for (const point of suggested.values()) minY = Math.min(minY, point.y);
+  if (!Number.isFinite(minY)) minY = 0;
   const placements: Placement[] = [];
   for (const [lane, members] of byLane) {
     const ordered = [...members].sort((a, b) => {
@@ -38,7 +42,7 @@ export function fitToLanes(
     });
     let cursor = TOP;
     for (const node of ordered) {
-      const wanted = suggested.get(node.id)?.y ?? node.y;
+      const wanted = (suggested.get(node.id)?.y ?? node.y) - minY;
       const y = snap(Math.max(cursor, TOP + wanted));
       const x = snap(lane * LAYOUT.laneWidth + (LAYOUT.laneWidth - node.w) / 2);
       placements.push({ id: node.id, x, y });

@@ -288,7 +288,7 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
         ) : null}
         <Palette />
         <main className="editor-canvas" aria-label="Diagram canvas">
-          <div className="canvas-stack" hidden={overlay !== null}>
+          <div className="canvas-stack">
             {readOnly ? (
               <div className="readonly-banner" role="note">
                 <Icon name="lock" size={14} /> You are viewing this diagram. Only owners and editors can change it.

@@ -33,8 +33,8 @@ export function ExportDialog({ diagramId, latestVersion, onClose }: { diagramId:
       try {
         const next = await api.exportJob(id);
         setJob(next);
-        if (next.status !== "done" && next.status !== "succeeded" && next.status !== "failed" && next.status !== "error") poll(id);
-        else if (next.status === "failed" || next.status === "error") setError(next.detail ?? "The export failed.");
+        if (next.status === "queued" || next.status === "running") poll(id);
+        else if (next.status === "failed") setError(next.error || "The export failed.");
       } catch (err) {
         setError(errorText(err));
       }
@@ -46,14 +46,15 @@ export function ExportDialog({ diagramId, latestVersion, onClose }: { diagramId:
     try {
       const created = await api.startExport(diagramId, { format, version, options });
       setJob(created);
-      poll(created.id);
+      if (created.status === "queued" || created.status === "running") poll(created.id);
+      else if (created.status === "failed") setError(created.error || "The export failed.");
     } catch (err) {
       setError(errorText(err));
     }
   };
 
   const paged = format === "pdf" || format === "audit-pack" || format === "png";
-  const done = job && (job.status === "done" || job.status === "succeeded");
+  const done = job && job.status === "done";
   const running = job && !done && !error;
 
   return (
@@ -67,7 +68,7 @@ export function ExportDialog({ diagramId, latestVersion, onClose }: { diagramId:
           <Button variant="ghost" onClick={onClose}>Close</Button>
           {done ? (
             <a className="btn btn-primary btn-md" href={job.download_url ?? `/api/exports/${job.id}/download`}>
-              <Icon name="download" /> <span>Download</span>
+              <Icon name="download" /> <span>Download{job.filename ? ` ${job.filename}` : ""}</span>
             </a>
           ) : (
             <Button variant="primary" icon="download" onClick={() => void start()} disabled={Boolean(running)}>
