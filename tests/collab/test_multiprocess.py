@@ -143,3 +143,37 @@ def test_a_lost_channel_layer_message_is_healed_on_every_process(
                 f"p{index}",
                 lambda snap: snap["content"]["nodes"]["lonely"]["label"] == "Found again",
             )
+
+
+def test_presence_crosses_processes_and_is_cleared_when_its_client_leaves(
+    transactional_db: Any,
+    workspace: Any,
+    editor: Any,
+    empty_diagram: Diagram,
+    node_peers: NodePeers,
+) -> None:
+    diagram = diagram_with_nodes(empty_diagram, editor, "start")
+    token = token_for(editor)
+    with running_servers(count=2) as (first, second):
+        node_peers.connect("ada", ws_base=first.ws_url, diagram_id=diagram.pk, token=token)
+        node_peers.connect("bob", ws_base=second.ws_url, diagram_id=diagram.pk, token=token)
+        node_peers.wait_synced("ada")
+        node_peers.wait_synced("bob")
+        node_peers.call(
+            "awareness",
+            peer="ada",
+            state={"user": {"name": "Ada", "color": "#d33"}, "cursor": {"x": 10, "y": 20}},
+        )
+        ada_id = str(node_peers.snapshot("ada")["clientId"])
+        node_peers.wait_for(
+            "bob",
+            lambda snap: (snap["awareness"].get(ada_id) or {}).get("user", {}).get("name") == "Ada",
+        )
+        # A newcomer on the other process is told who is there.
+        node_peers.connect("cy", ws_base=second.ws_url, diagram_id=diagram.pk, token=token)
+        node_peers.wait_for("cy", lambda snap: ada_id in snap["awareness"])
+        # Ada's tab closes without saying goodbye; the server clears her presence everywhere
+        # (well before the clients' own 30 s timeout would).
+        node_peers.call("destroy", peer="ada")
+        node_peers.wait_for("bob", lambda snap: ada_id not in snap["awareness"], timeout=10)
+        node_peers.wait_for("cy", lambda snap: ada_id not in snap["awareness"], timeout=10)
