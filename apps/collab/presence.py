@@ -55,13 +55,17 @@ class AwarenessTable:
         return known.entry if known is not None else None
 
     def removals(self, client_ids: set[int]) -> list[AwarenessEntry]:
-        """Entries that announce the given clients as gone (clock bumped, state null)."""
+        """Entries that announce the given clients as gone: same clock, state null.
+
+        The clock is not bumped (as y-protocols does for peers it drops): a client that
+        reconnects renews its state at the next clock, which must then win again.
+        """
         gone: list[AwarenessEntry] = []
         for client_id in sorted(client_ids):
             current = self._known.get(client_id)
             if current is None or current.entry.removed:
                 continue
-            gone.append(AwarenessEntry(client_id, current.entry.clock + 1, "null"))
+            gone.append(AwarenessEntry(client_id, current.entry.clock, "null"))
         return gone
 
     def snapshot(self) -> bytes | None:

@@ -286,9 +286,10 @@ async def test_awareness_is_relayed_and_cleared_when_a_connection_closes(
 ) -> None:
     present = await _joined(diagram, editor_token)
     watcher = await _joined(diagram, await database_sync_to_async(token_for)(viewer))
-    await present.send(awareness_frame(4242, 1, '{"user":{"name":"Ada","color":"#f00"}}'))
+    state = '{"user":{"name":"Zoë 李","color":"#f00"},"cursor":{"x":1,"y":2}}'
+    await present.send(awareness_frame(4242, 1, state))
     await watcher.pump(0.3)
-    assert "Ada" in watcher.awareness[4242]
+    assert watcher.awareness[4242] == state  # byte-length prefixes survive non-ASCII names
     # A newcomer is told who is already there.
     newcomer = await _joined(diagram, editor_token)
     assert 4242 in newcomer.awareness
