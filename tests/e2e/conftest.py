@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.factories import PASSWORD
@@ -64,6 +65,23 @@ def new_context(browser: Browser) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+    wait_for_server_quiet()
+
+
+def wait_for_server_quiet(timeout: float = 5.0) -> None:
+    """After the browsers close, the server unloads their rooms and writes the list columns;
+    let that finish before pytest-django truncates the tables, or the two deadlock."""
+    deadline = time.monotonic() + timeout
+    quiet_checks = 0
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and quiet_checks < 3:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            busy = cursor.fetchone()[0]
+            quiet_checks = quiet_checks + 1 if busy == 0 else 0
+            time.sleep(0.15)
 
 
 def sign_in(context: BrowserContext, server: ServerProcess, user: Any, path: str = "/") -> Page:

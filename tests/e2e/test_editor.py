@@ -282,3 +282,49 @@ def test_the_version_diff_shows_an_added_step_as_added(
     summary = viewer.locator(f".diff-item[data-element-id='{step_id}']")
     expect(summary).to_have_attribute("data-change", "added")
     expect(summary).to_contain_text(NEW_STEP)
+
+
+def test_keyboard_only_selection_movement_and_editing(
+    transactional_db: Any, sop_server: ServerProcess, workspace: Any, new_context: Any
+) -> None:
+    author = member(workspace, "editor")
+    diagram = outside_browser_loop(
+        diagram_create, workspace=workspace, user=author, template_id="fraud-detection-api"
+    )
+    page = sign_in(new_context(), sop_server, author, f"/diagrams/{diagram.pk}")
+    wait_live(page)
+    selected = page.locator(".react-flow__node.selected")
+    page.locator(".canvas-wrap").first.focus()
+
+    page.keyboard.press("Alt+ArrowRight")  # nothing selected yet: the first step
+    expect(selected).to_have_attribute("data-id", "trigger-txn")
+    page.keyboard.press("Alt+ArrowRight")
+    expect(selected).to_have_attribute("data-id", "validate-txn")
+    page.keyboard.press("Alt+ArrowDown")
+    expect(selected).to_have_attribute("data-id", "build-features")
+    page.keyboard.press("Tab")
+    expect(selected).to_have_attribute("data-id", "feature-store")
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowDown")
+    content = wait_for_content(
+        page,
+        diagram.pk,
+        lambda c: next(n for n in c["nodes"] if n["id"] == "feature-store")["y"] == 364 + 50,
+    )
+    store = next(n for n in content["nodes"] if n["id"] == "feature-store")
+    assert (store["x"], store["stage"]) == (330 + 20, "input")
+
+    page.keyboard.press("Enter")
+    page.keyboard.type("Online features (Redis)")
+    page.keyboard.press("Enter")
+    expect(page.locator(".sop-node[data-node-id='feature-store']")).to_contain_text(
+        "Online features (Redis)"
+    )
+    page.keyboard.press("Delete")
+    expect(page.locator(".sop-node[data-node-id='feature-store']")).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(page.locator(".sop-node[data-node-id='feature-store']")).to_contain_text(
+        "Online features (Redis)"
+    )

@@ -66,3 +66,13 @@ describe("shortcut handling", () => {
     expect(isTypingTarget({ tagName: "DIV", isContentEditable: false } as unknown as EventTarget)).toBe(false);
   });
 });
+
+describe("shortcut scope", () => {
+  it("acts on the selection only from the canvas, but undo and help work anywhere", async () => {
+    const { CANVAS_ACTIONS } = await import("./shortcuts");
+    expect(CANVAS_ACTIONS.has("delete")).toBe(true);
+    expect(CANVAS_ACTIONS.has("focusNext")).toBe(true);
+    expect(CANVAS_ACTIONS.has("undo")).toBe(false);
+    expect(CANVAS_ACTIONS.has("help")).toBe(false);
+  });
+});

@@ -44,6 +44,32 @@ export interface Shortcut {
   edits: boolean;
 }
 
+/** Actions about the selection on the canvas: only while the canvas (not a button) has focus. */
+export const CANVAS_ACTIONS: ReadonlySet<ShortcutAction> = new Set<ShortcutAction>([
+  "copy",
+  "cut",
+  "paste",
+  "duplicate",
+  "delete",
+  "editLabel",
+  "selectAll",
+  "clearSelection",
+  "focusNext",
+  "focusPrevious",
+  "focusUp",
+  "focusDown",
+  "focusLeft",
+  "focusRight",
+  "moveUp",
+  "moveDown",
+  "moveLeft",
+  "moveRight",
+  "nudgeUp",
+  "nudgeDown",
+  "nudgeLeft",
+  "nudgeRight",
+]);
+
 export const SHORTCUTS: readonly Shortcut[] = [
   { action: "undo", keys: ["Mod+Z"], description: "Undo", group: "Edit", edits: true },
   { action: "redo", keys: ["Mod+Shift+Z", "Mod+Y"], description: "Redo", group: "Edit", edits: true },

@@ -121,6 +121,16 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
   return (
     <div
       className={`canvas-wrap${readOnly ? " is-readonly" : ""}${far ? " zoom-far" : ""}${className ? ` ${className}` : ""}`}
+      tabIndex={0}
+      role="application"
+      aria-roledescription="diagram canvas"
+      aria-label="Diagram canvas. Arrow keys with Alt select steps, arrows move them, ? lists every shortcut."
+      onMouseDown={(event) => {
+        // Clicking the canvas takes keyboard focus from whatever button had it, so Delete,
+        // arrows and copy act on the diagram.
+        const target = event.target as HTMLElement;
+        if (!target.closest("input, textarea, select, button")) event.currentTarget.focus({ preventScroll: true });
+      }}
       onMouseMove={onCursor ? onMouseMove : undefined}
       onMouseLeave={onCursor ? () => onCursor(null) : undefined}
     >

@@ -216,8 +216,9 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
       focusDown: () => reveal(state().focusStep("down")),
       focusLeft: () => reveal(state().focusStep("left")),
       focusRight: () => reveal(state().focusStep("right")),
-      focusNext: () => reveal(state().focusStep("next")),
-      focusPrevious: () => reveal(state().focusStep("previous")),
+      // With nothing selected, Tab leaves the canvas like anywhere else on the page.
+      focusNext: () => (state().selection.nodes.length ? reveal(state().focusStep("next")) : false),
+      focusPrevious: () => (state().selection.nodes.length ? reveal(state().focusStep("previous")) : false),
     },
     { readOnly, enabled: overlay === null },
   );
