@@ -64,10 +64,17 @@ export function connectDiagram(
   provider.on("status", ({ status }: { status: string }) => {
     const current = store.getState().connection;
     if (current === "denied" || current === "local") return;
-    if (status === "connected") set({ connection: everSynced ? "reconnecting" : "connecting" });
+    // The browser knows it has no network at all: say offline rather than "reconnecting".
+    if (!navigator.onLine) set({ connection: "offline" });
+    else if (status === "connected") set({ connection: everSynced ? "reconnecting" : "connecting" });
     else if (status === "disconnected") set({ connection: everSynced ? "offline" : "connecting" });
     else if (status === "connecting" && everSynced) set({ connection: "reconnecting" });
   });
+  const onBrowserOffline = () => {
+    const current = store.getState().connection;
+    if (current !== "denied" && current !== "local") set({ connection: "offline" });
+  };
+  window.addEventListener("offline", onBrowserOffline);
   provider.on("sync", (isSynced: boolean) => {
     if (!isSynced) return;
     everSynced = true;
@@ -144,6 +151,7 @@ export function connectDiagram(
       destroyed = true;
       if (cursorTimer) clearTimeout(cursorTimer);
       awareness.off("change", onAwareness);
+      window.removeEventListener("offline", onBrowserOffline);
       doc.off("update", onUpdate);
       fallback?.();
       provider.destroy();
