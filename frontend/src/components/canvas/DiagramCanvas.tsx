@@ -19,12 +19,15 @@ import { edgeTypes } from "../edges/SopEdge";
 import { EdgeMarkers } from "../edges/markers";
 import { nodeTypes } from "../nodes/registry";
 import { useFitLanes } from "../../hooks/useFitLanes";
+import type { MenuTarget } from "./ContextMenu";
 import { Lanes } from "./Lanes";
 import { RemoteCursors } from "./RemoteCursors";
 
 export const PALETTE_MIME = "application/x-sop-node-kind";
 
 interface CanvasProps {
+  onMenu?: (target: MenuTarget) => void;
+  onEdgeOpen?: (edgeId: string) => void;
   onCursor?: (point: { x: number; y: number } | null) => void;
   onSelection?: (ids: string[]) => void;
   /** Fit the view once this turns true (the document has arrived). */
@@ -48,7 +51,7 @@ function GridDots() {
   ) : null;
 }
 
-export function DiagramCanvas({ onCursor, onSelection, ready, className }: CanvasProps) {
+export function DiagramCanvas({ onCursor, onSelection, onMenu, onEdgeOpen, ready, className }: CanvasProps) {
   const handle = useEditorHandle();
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
@@ -118,6 +121,36 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
     [handle],
   );
 
+  const onNodeContextMenu = useCallback(
+    (event: MouseEvent, node: Node) => {
+      if (!onMenu) return;
+      event.preventDefault();
+      const state = handle.store.getState();
+      if (!state.selection.nodes.includes(node.id)) state.selectOnly([node.id]);
+      onMenu({ type: "node", id: node.id, x: event.clientX, y: event.clientY });
+    },
+    [handle, onMenu],
+  );
+
+  const onEdgeContextMenu = useCallback(
+    (event: MouseEvent, edge: SopEdge) => {
+      if (!onMenu) return;
+      event.preventDefault();
+      handle.store.getState().selectOnly([], [edge.id]);
+      onMenu({ type: "edge", id: edge.id, kind: edge.data?.record.kind ?? "flow", x: event.clientX, y: event.clientY });
+    },
+    [handle, onMenu],
+  );
+
+  const onPaneContextMenu = useCallback(
+    (event: MouseEvent | globalThis.MouseEvent) => {
+      if (!onMenu) return;
+      event.preventDefault();
+      onMenu({ type: "pane", x: event.clientX, y: event.clientY });
+    },
+    [onMenu],
+  );
+
   return (
     <div
       className={`canvas-wrap${readOnly ? " is-readonly" : ""}${far ? " zoom-far" : ""}${className ? ` ${className}` : ""}`}
@@ -149,6 +182,10 @@ export function DiagramCanvas({ onCursor, onSelection, ready, className }: Canva
         onSelectionDragStart={() => handle.store.getState().dragStart()}
         onSelectionDragStop={() => handle.store.getState().dragStop()}
         onNodeDoubleClick={onNodeDoubleClick}
+        onEdgeDoubleClick={onEdgeOpen ? (_event, edge) => onEdgeOpen(edge.id) : undefined}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
         onSelectionChange={onSelectionChange}
         onDrop={onDrop}
         onDragOver={onDragOver}

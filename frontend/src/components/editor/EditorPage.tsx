@@ -18,6 +18,7 @@ import { docToContent } from "../../lib/ydoc";
 import { EditorContext, useEditor, useEditorHandle } from "../../store/context";
 import { createEditorStore, type EditorStoreHandle, type SidePanel } from "../../store/editorStore";
 import { colourFor, connectDiagram, type SyncHandle } from "../../store/sync";
+import { ContextMenu, type MenuItem, type MenuTarget } from "../canvas/ContextMenu";
 import { DiagramCanvas } from "../canvas/DiagramCanvas";
 import { Brand, UserMenu } from "../ui/AppHeader";
 import { Button, IconButton } from "../ui/Button";
@@ -173,8 +174,17 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
 
   const state = () => handle.store.getState();
   const grid = LAYOUT.gridSize;
-  useShortcuts(
-    {
+  const [menu, setMenu] = useState<MenuTarget | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const openEdge = useCallback(
+    (edgeId: string) => {
+      handle.store.getState().selectOnly([], [edgeId]);
+      set({ panel: "inspector" });
+      setTimeout(() => document.querySelector<HTMLInputElement>("input[name=edge-label]")?.focus(), 30);
+    },
+    [handle, set],
+  );
+  const actions = {
       undo: () => state().undo(),
       redo: () => state().redo(),
       copy: () => void copy(),
@@ -219,9 +229,42 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
       // With nothing selected, Tab leaves the canvas like anywhere else on the page.
       focusNext: () => (state().selection.nodes.length ? reveal(state().focusStep("next")) : false),
       focusPrevious: () => (state().selection.nodes.length ? reveal(state().focusStep("previous")) : false),
-    },
-    { readOnly, enabled: overlay === null },
-  );
+  };
+  useShortcuts(actions, { readOnly, enabled: overlay === null && menu === null });
+
+  const menuItems = (target: MenuTarget): MenuItem[] => {
+    if (target.type === "node") {
+      const editItems: MenuItem[] = [
+        { label: "Rename", action: "editLabel", run: () => actions.editLabel() },
+        { label: "Duplicate", action: "duplicate", run: () => actions.duplicate() },
+        { label: "Cut", action: "cut", run: () => actions.cut() },
+      ];
+      return [
+        ...(readOnly ? [] : editItems),
+        { label: "Copy", action: "copy", run: () => actions.copy() },
+        { label: "Show details", run: () => set({ panel: "inspector" }) },
+        ...(readOnly ? [] : [{ label: "Delete", action: "delete" as const, danger: true, run: () => actions.delete() }]),
+      ];
+    }
+    if (target.type === "edge") {
+      return [
+        { label: readOnly ? "Show details" : "Edit label", run: () => openEdge(target.id) },
+        ...(readOnly ? [] : [{ label: "Delete edge", action: "delete" as const, danger: true, run: () => actions.delete() }]),
+      ];
+    }
+    const point = flow.screenToFlowPosition({ x: target.x, y: target.y });
+    return [
+      ...(readOnly
+        ? []
+        : [
+            { label: "Add a process step here", run: () => void state().addNode("process", { x: point.x, y: point.y + 36 }) },
+            { label: "Paste", action: "paste" as const, disabled: clipboard.current === null, run: () => actions.paste() },
+          ]),
+      { label: "Select all", action: "selectAll", run: () => actions.selectAll() },
+      { label: "Zoom to fit", action: "zoomFit", run: () => actions.zoomFit() },
+      ...(readOnly ? [] : [{ label: "Tidy up", action: "tidy" as const, run: () => actions.tidy() }]),
+    ];
+  };
 
   function reveal(id: string | null) {
     if (!id) return;
@@ -295,7 +338,16 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
                 <Icon name="lock" size={14} /> You are viewing this diagram. Only owners and editors can change it.
               </div>
             ) : null}
-            <DiagramCanvas ready={synced} onCursor={setCursor} />
+            <DiagramCanvas ready={synced} onCursor={setCursor} onMenu={setMenu} onEdgeOpen={openEdge} />
+            {menu ? (
+              <ContextMenu
+                target={menu}
+                readOnly={readOnly}
+                items={menuItems(menu)}
+                onEdgeKind={(kind) => menu.type === "edge" && state().patchEdge(menu.id, { kind })}
+                onClose={closeMenu}
+              />
+            ) : null}
             <CanvasControls onTidy={() => void tidy()} tidying={tidying} />
             {!synced ? (
               <div className="canvas-loading">
