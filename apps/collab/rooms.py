@@ -288,17 +288,24 @@ class Room:
 
     def _store(self, accepted: list[_Accepted]) -> None:
         """Append every accepted update in one transaction; broadcasts go out on commit."""
-        assert self._diagram is not None
+        if len(accepted) == 1:
+            # The service is atomic itself; an outer block would only add a savepoint.
+            self._store_one(accepted[0])
+            return
         with transaction.atomic():
             for item in accepted:
-                document_apply_update(
-                    diagram=self._diagram,
-                    update=item.update,
-                    user=item.connection.user,
-                    origin="websocket",
-                    sender=item.connection.channel_name,
-                    loaded=self.loaded,
-                )
+                self._store_one(item)
+
+    def _store_one(self, item: _Accepted) -> None:
+        assert self._diagram is not None
+        document_apply_update(
+            diagram=self._diagram,
+            update=item.update,
+            user=item.connection.user,
+            origin="websocket",
+            sender=item.connection.channel_name,
+            loaded=self.loaded,
+        )
 
     # ---- presence ---------------------------------------------------------------------------
 

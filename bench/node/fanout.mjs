@@ -24,6 +24,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const latencies = []
 let deliveries = 0
 let measuring = false
+let measureFrom = Infinity
 const clients = []
 const closes = []
 
@@ -39,7 +40,8 @@ for (let index = 0; index < clientCount; index++) {
     for (const event of events) {
       if (event.target === nodes || !event.keysChanged.has('sentAt')) continue
       const sentAt = event.target.get('sentAt')
-      if (measuring && typeof sentAt === 'number' && sentAt > 0) {
+      // Only moves sent after the warm-up count, wherever they arrive.
+      if (measuring && typeof sentAt === 'number' && sentAt >= measureFrom) {
         latencies.push(now - sentAt)
         deliveries++
       }
@@ -78,13 +80,14 @@ const interval = 1000 / rate
 let sent = 0
 let measuredSends = 0
 const start = performance.now()
+measureFrom = start + warmupSeconds * 1000
 const end = start + (warmupSeconds + seconds) * 1000
 let next = start
 while (performance.now() < end) {
   const now = performance.now()
   if (now >= next) {
     const client = clients[sent % clientCount]
-    measuring = now - start >= warmupSeconds * 1000
+    measuring = now >= measureFrom
     const node = client.nodes.get(client.id)
     client.doc.transact(() => {
       node.set('x', sent)
