@@ -170,6 +170,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.common.openapi.add_sop_diagram_components",
     ],
+    # Export and import both have a `format` field, with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "ExportFormatEnum": "apps.exports.models.ExportFormat",
+        "ImportFormatEnum": "apps.exports.models.ImportFormat",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -21,7 +21,7 @@ from apps.common.openapi import ERROR_REF
 from apps.diagrams.apis import DiagramOutputSerializer, diagram_out
 from apps.diagrams.selectors import diagram_get_for_user
 from apps.exports import services
-from apps.exports.models import ExportFormat, ExportJob, ExportStatus
+from apps.exports.models import ExportFormat, ExportJob, ExportStatus, ImportFormat
 from apps.exports.selectors import export_job_get_for_user, export_job_list
 
 # Downloads are opened by browsers: never sniffed, never scripted, never framed.
@@ -40,7 +40,7 @@ class ExportJobOutputSerializer(serializers.Serializer):
     diagram = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ExportStatus.values)
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    format = serializers.ChoiceField(choices=ExportFormat.values)
+    format = serializers.ChoiceField(choices=ExportFormat.choices)
     version = serializers.IntegerField(
         allow_null=True, help_text="null: the live document, which is not a version"
     )
@@ -83,8 +83,9 @@ def job_out(job: ExportJob) -> dict[str, Any]:
 class DiagramExportListApi(APIView):
     """Export jobs of one diagram: list them (newest first) or ask for one."""
 
+    @extend_schema_serializer(component_name="Export")
     class InputSerializer(serializers.Serializer):
-        format = serializers.ChoiceField(choices=ExportFormat.values)
+        format = serializers.ChoiceField(choices=ExportFormat.choices)
         version = serializers.IntegerField(
             allow_null=True, required=False, default=None, min_value=1
         )
@@ -164,15 +165,17 @@ def _request_data(request: Request) -> Any:
 class DiagramImportApi(APIView):
     """A new diagram from sop-diagram/1 JSON or a Mermaid flowchart."""
 
+    @extend_schema_serializer(component_name="ImportNew")
     class InputSerializer(serializers.Serializer):
         workspace = serializers.IntegerField()
-        format = serializers.ChoiceField(choices=services.IMPORT_FORMATS)
+        format = serializers.ChoiceField(choices=ImportFormat.choices)
         content = serializers.JSONField(
             help_text="JSON: the document as an object or as text; Mermaid: the text"
         )
         title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     @extend_schema(
+        operation_id="diagrams_import_new",
         request=InputSerializer,
         responses={201: DiagramOutputSerializer, 400: ERROR_REF, 403: ERROR_REF, 404: ERROR_REF},
     )
@@ -196,11 +199,13 @@ class DiagramImportApi(APIView):
 class DiagramContentImportApi(APIView):
     """Replace an existing diagram's content with an import (one document transaction)."""
 
+    @extend_schema_serializer(component_name="ImportInto")
     class InputSerializer(serializers.Serializer):
-        format = serializers.ChoiceField(choices=services.IMPORT_FORMATS)
+        format = serializers.ChoiceField(choices=ImportFormat.choices)
         content = serializers.JSONField()
 
     @extend_schema(
+        operation_id="diagrams_import_replace",
         request=InputSerializer,
         responses={200: DiagramOutputSerializer, 400: ERROR_REF, 403: ERROR_REF, 404: ERROR_REF},
     )

@@ -17,6 +17,11 @@ class ExportFormat(models.TextChoices):
     MERMAID = "mermaid", "Mermaid flowchart"
 
 
+class ImportFormat(models.TextChoices):
+    JSON = "json", "JSON (sop-diagram/1)"
+    MERMAID = "mermaid", "Mermaid flowchart"
+
+
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"

@@ -199,6 +199,8 @@ def test_mermaid_export_imports_back_into_an_existing_diagram(
         ({"format": "mermaid", "content": "graph LR\nA --> B[unclosed"}, 400, "line 2"),
         ({"format": "mermaid", "content": {"not": "text"}}, 400, "must be text"),
         ({"format": "yaml", "content": "a: 1"}, 400, "not a valid choice"),
+        ({"format": "json", "content": '{"meta": {"title": "\\ud800"}}'}, 400, "lone UTF-16"),
+        ({"format": "json", "content": "[" * 100_000 + "]" * 100_000}, 400, "nested too deeply"),
     ],
 )
 def test_a_malformed_import_is_a_400_that_says_why(
@@ -208,6 +210,22 @@ def test_a_malformed_import_is_a_400_that_says_why(
     assert response.status_code == status
     assert reason in response.json()["detail"], response.json()
     assert not Diagram.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"meta": {"title": "\\ud800"}}', "lone UTF-16"),  # an unpaired surrogate escape
+    ],
+)
+def test_a_body_python_cannot_take_as_text_is_a_400(
+    api: APIClient, workspace: Any, content: str, reason: str
+) -> None:
+    body = f'{{"workspace": {workspace.pk}, "format": "json", "content": {content}}}'
+    response = api.generic("POST", "/api/diagrams/import", body, content_type="application/json")
+    assert response.status_code == 400
+    assert reason in response.json()["detail"]
 
 
 def test_an_oversized_import_is_refused(api: APIClient, workspace: Any, settings: Any) -> None:

@@ -5,13 +5,23 @@ from __future__ import annotations
 import io
 import re
 
+import cairosvg
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from apps.exports.render import render_export
+from apps.exports.render.fasttext import fast_text
 from apps.exports.render.pdf import PAPERS
-from tests.exports.documents import fraud_content, pdf_tool, pdftotext, squash, synthetic_content
+from apps.exports.render.svg import render_svg
+from tests.exports.documents import (
+    fraud_content,
+    hostile_content,
+    pdf_tool,
+    pdftotext,
+    squash,
+    synthetic_content,
+)
 
 
 def _pdf(content: dict, **options: str) -> bytes:
@@ -83,3 +93,15 @@ def test_png_at_2x_has_twice_the_pixels_on_each_side() -> None:
     assert two.size == (one.size[0] * 2, one.size[1] * 2)
     # Not blank: the lanes are painted in the theme's colours.
     assert len(one.convert("RGB").getcolors(maxcolors=1_000_000) or []) > 50
+
+
+def test_whole_run_text_lands_where_cairosvg_puts_each_character() -> None:
+    # Our faster text drawing must not move a single glyph: compare with cairosvg's own.
+    svg = render_svg(hostile_content()).encode("utf-8")
+    own = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg))).convert("RGB")
+    with fast_text():
+        fast = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg))).convert("RGB")
+    assert own.size == fast.size
+    changed = ImageChops.difference(own, fast).convert("L").point(lambda v: 255 if v > 24 else 0)
+    moved = sum(count for count, value in changed.getcolors() or [] if value == 255)
+    assert moved < own.size[0] * own.size[1] * 0.0005

@@ -1,30 +1,17 @@
-"""The audit pack: one PDF that tells an auditor what a version of an SOP says and how it came
-to be.
-
-WeasyPrint lays out the text pages (cover, procedure, history, signatures, audit trail) and
-reserves placeholder pages for the diagram, so "page N of M", the header, the footer and the
-watermark cover every page; cairo draws the diagram (the same vector drawing as the PDF export)
-and pypdf lays it under the placeholder pages. WeasyPrint writes PDF/A-3b structures (XMP with
-pdfaid part 3 / conformance B, an sRGB output intent, a document id) and embeds the version's
-JSON as an associated file; nothing in the pack is fetched from anywhere.
-"""
+"""The text pages of the audit pack as HTML and CSS for WeasyPrint; every piece of user text
+is cleaned and escaped here."""
 
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
-from collections.abc import Callable
-from typing import Any, TypedDict, cast
-
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, NameObject
+from typing import Any
 
 from apps.diagrams.diff import diff_documents
-from apps.exports.render.pdf import Box, diagram_pages_in_box, paper_size
+from apps.exports.render.auditpack.model import PackInput
+from apps.exports.render.pdf import paper_size
 from apps.exports.render.procedure import build_procedure
-from apps.exports.render.svg import SvgOptions, render_svg
 from apps.exports.render.text import xml_clean
 
 # Page geometry shared by the CSS and the diagram placement, in points.
@@ -35,53 +22,6 @@ CAPTION = 30.0
 AUDIT_EXCERPT = 200
 
 
-class PackVersion(TypedDict):
-    number: int
-    created_at: str
-    author: str
-    message: str
-    content_hash: str
-
-
-class PackEvent(TypedDict):
-    seq: int
-    time: str
-    actor: str
-    action: str
-    data: dict[str, Any]
-    hash: str
-
-
-class PackPrevious(TypedDict):
-    number: int
-    content: dict[str, Any]
-
-
-class PackInput(TypedDict):
-    """Everything the pack prints, gathered by the job from the database."""
-
-    document_id: str
-    workspace: str
-    title: str
-    version: int | None
-    status: str
-    watermark: str
-    effective_date: str
-    saved_at: str
-    saved_by: str
-    message: str
-    owner: str
-    content_hash: str
-    generated_at: str
-    generated_iso: str
-    generated_by: str
-    content: dict[str, Any]
-    previous: PackPrevious | None
-    versions: list[PackVersion]
-    events: list[PackEvent]
-    attachment_name: str
-
-
 def _h(value: object) -> str:
     return html.escape(xml_clean(value), quote=True)
 
@@ -90,7 +30,7 @@ def _pre(value: object) -> str:
     return f'<div class="pre">{_h(value)}</div>' if str(value or "").strip() else ""
 
 
-def _version_label(pack: PackInput) -> str:
+def version_label(pack: PackInput) -> str:
     return f"Version {pack['version']}" if pack["version"] is not None else "Live document"
 
 
@@ -161,7 +101,7 @@ def _cover(pack: PackInput) -> str:
     facts = [
         ("Document id", pack["document_id"]),
         ("Title", pack["title"]),
-        ("Version", _version_label(pack)),
+        ("Version", version_label(pack)),
         ("Status", pack["status"]),
         ("Effective date", effective),
         ("Owner", pack["owner"] or "Not recorded"),
@@ -208,7 +148,7 @@ def _document_facts(pack: PackInput) -> str:
     return "".join(parts)
 
 
-def _diagram_placeholders(pack: PackInput, pages: int, rows: int, columns: int) -> str:
+def diagram_placeholders(pack: PackInput, pages: int, rows: int, columns: int) -> str:
     out = []
     for index in range(1, pages + 1):
         where = (
@@ -311,7 +251,7 @@ def _history(pack: PackInput) -> str:
     else:
         parts.append("<p>No version has been saved.</p>")
     previous = pack["previous"]
-    this = _version_label(pack).lower()
+    this = version_label(pack).lower()
     if previous is None:
         parts.append(
             f"<h3>Changes</h3><p>This is the first version: there is nothing to compare {this} with.</p>"
@@ -338,7 +278,7 @@ def _history(pack: PackInput) -> str:
 def _signatures(pack: PackInput) -> str:
     return (
         '<section class="part"><h2>Signatures</h2>'
-        f'<p class="state">Not approved</p><p>No review has approved {_h(_version_label(pack).lower())} '
+        f'<p class="state">Not approved</p><p>No review has approved {_h(version_label(pack).lower())} '
         "and no one has signed it. Signatures (name, meaning, time, bound to the content hash) "
         "appear here once the version is approved.</p>"
         '<table><thead><tr><th style="width:40%">Name</th><th style="width:35%">Meaning</th>'
@@ -384,9 +324,9 @@ def _audit_trail(pack: PackInput) -> str:
     return "".join(parts)
 
 
-def _html(pack: PackInput, *, paper: str, orientation: str, diagram_pages: str) -> str:
+def pack_html(pack: PackInput, *, paper: str, orientation: str, diagram_pages: str) -> str:
     head_left = f"{pack['document_id']} · {pack['title']}"
-    head_right = f"{_version_label(pack)} · {pack['status']}"
+    head_right = f"{version_label(pack)} · {pack['status']}"
     foot_left = f"Content hash {pack['content_hash'][:16]}… · generated {pack['generated_at']}"
     # As large as fits across a portrait page on the diagonal.
     size = min(80, 520 // max(len(pack["watermark"]), 1))
@@ -396,11 +336,11 @@ def _html(pack: PackInput, *, paper: str, orientation: str, diagram_pages: str) 
         else ""
     )
     subject = (
-        f"Audit pack of {pack['document_id']} {_version_label(pack).lower()} ({pack['status']})"
+        f"Audit pack of {pack['document_id']} {version_label(pack).lower()} ({pack['status']})"
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{_h(pack['title'])} — {_h(pack['document_id'])} {_h(_version_label(pack))}</title>"
+        f"<title>{_h(pack['title'])} — {_h(pack['document_id'])} {_h(version_label(pack))}</title>"
         f"<meta name='author' content='{_h(pack['owner'] or pack['saved_by'])}'>"
         f"<meta name='description' content='{_h(subject)}'>"
         f"<meta name='keywords' content='SOP, audit pack, {_h(pack['document_id'])}'>"
@@ -414,91 +354,3 @@ def _html(pack: PackInput, *, paper: str, orientation: str, diagram_pages: str) 
         f"{_cover(pack)}{diagram_pages}{_procedure(pack)}{_history(pack)}{_signatures(pack)}"
         "</body></html>"
     )
-
-
-def render_audit_pack(
-    pack: PackInput,
-    *,
-    paper: str,
-    orientation: str,
-    fit: str,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """The audit pack PDF of one version (or of the live document, watermarked as such)."""
-    from weasyprint import HTML, Attachment
-    from weasyprint.urls import URLFetcher
-
-    class _NoFetching(URLFetcher):
-        """The pack is built from our own HTML: any URL in it is refused, never fetched."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"fetching {url!r} is not allowed while rendering")
-
-    report = progress or (lambda _: None)
-    svg = render_svg(
-        pack["content"],
-        SvgOptions(
-            title=pack["title"],
-            subtitle=f"{pack['document_id']} · {_version_label(pack)} · {pack['status']}",
-        ),
-    )
-    report(20)
-    page_w, page_h = paper_size(paper, orientation)
-    box = Box(
-        left=MARGIN_SIDE,
-        top=MARGIN_TOP + CAPTION,
-        width=page_w - 2 * MARGIN_SIDE,
-        height=page_h - MARGIN_TOP - MARGIN_BOTTOM - CAPTION,
-    )
-    diagram_pdf, plan = diagram_pages_in_box(svg, page_w=page_w, page_h=page_h, box=box, fit=fit)
-    report(35)
-    fetcher = _NoFetching()
-    document = HTML(
-        string=_html(
-            pack,
-            paper=paper,
-            orientation=orientation,
-            diagram_pages=_diagram_placeholders(pack, len(plan.tiles), plan.rows, plan.columns),
-        ),
-        url_fetcher=fetcher,
-    ).render()
-    report(65)
-    placeholder_pages = [
-        index
-        for index, page in enumerate(document.pages)
-        if any(anchor.startswith("diagram-tile-") for anchor in page.anchors)
-    ]
-    attachment = Attachment(
-        string=json.dumps(pack["content"], ensure_ascii=False, sort_keys=True, indent=2),
-        name=pack["attachment_name"],
-        description=f"{pack['document_id']} {_version_label(pack)} as sop-diagram/1 JSON",
-        relationship="Source",
-        url_fetcher=fetcher,
-    )
-    text_pdf = document.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment])
-    report(80)
-    return _lay_diagram_under(text_pdf, diagram_pdf, placeholder_pages)
-
-
-def _lay_diagram_under(text_pdf: bytes, diagram_pdf: bytes, placeholder_pages: list[int]) -> bytes:
-    """Put each diagram page under its placeholder page; keep everything else as written."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf)))
-    diagram = PdfReader(io.BytesIO(diagram_pdf))
-    for page_index, diagram_page in zip(placeholder_pages, diagram.pages, strict=False):
-        writer.pages[page_index].merge_transformed_page(diagram_page, Transformation(), over=False)
-    # WeasyPrint lists the attachment twice in /AF (from the name tree and the file spec).
-    root = writer.root_object
-    if "/AF" in root:
-        unique: dict[int, Any] = {}
-        for reference in cast(ArrayObject, root["/AF"]):
-            unique.setdefault(reference.idnum, reference)
-        root[NameObject("/AF")] = ArrayObject(unique.values())
-    # pypdf names itself the producer; keep the one the XMP metadata already states.
-    info = PdfReader(io.BytesIO(text_pdf)).metadata
-    producer = info.get("/Producer") if info else None
-    if producer:
-        writer.add_metadata({"/Producer": producer})
-    writer.pdf_header = b"%PDF-1.7"  # PDF/A-3 is based on PDF 1.7
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
