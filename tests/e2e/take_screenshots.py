@@ -104,7 +104,13 @@ def main() -> None:
 
         maya_page.locator(".react-flow__node[data-id='score-txn']").click()
         maya_page.locator(".zoom-readout").click()
-        maya_page.wait_for_timeout(400)
+        maya_page.wait_for_timeout(500)
+        # Pan the empty space above the lanes out of view.
+        maya_page.mouse.move(800, 200)
+        maya_page.mouse.down()
+        maya_page.mouse.move(800, 20, steps=6)
+        maya_page.mouse.up()
+        maya_page.wait_for_timeout(500)
         maya_page.screenshot(path=str(OUT / "inspector.png"))
 
         # A change to compare: a shadow-model step with a fallback edge.

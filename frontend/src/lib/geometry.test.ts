@@ -100,3 +100,28 @@ describe("theme", () => {
     expect(fieldsForStage("trigger").some((f) => f.key === "modelVersion")).toBe(false);
   });
 });
+
+describe("edge ports", () => {
+  it("spreads edges leaving one side of a step, in the order of their targets", async () => {
+    const { portOffsets } = await import("./edgeRouting");
+    const rects = new Map([
+      ["s", { x: 0, y: 100, w: 200, h: 72 }],
+      ["up", { x: 400, y: 0, w: 200, h: 72 }],
+      ["mid", { x: 400, y: 100, w: 200, h: 72 }],
+      ["down", { x: 400, y: 260, w: 200, h: 72 }],
+    ]);
+    const edges = [
+      { id: "e-down", source: "s", target: "down" },
+      { id: "e-up", source: "s", target: "up" },
+      { id: "e-mid", source: "s", target: "mid" },
+    ];
+    const ports = portOffsets(rects, edges);
+    expect(ports.get("e-up")![0]).toBeLessThan(ports.get("e-mid")![0]);
+    expect(ports.get("e-mid")![0]).toBe(0);
+    expect(ports.get("e-down")![0]).toBeGreaterThan(0);
+    // Each target has one edge on its side: centred.
+    expect(ports.get("e-up")![1]).toBe(0);
+    // Unchanged offsets keep their identity.
+    expect(portOffsets(rects, edges, ports).get("e-up")).toBe(ports.get("e-up"));
+  });
+});

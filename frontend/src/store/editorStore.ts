@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { fragmentFrom, instantiateFragment, type Fragment } from "../lib/clipboard";
 import { patchEdges, patchNodes, sameRecord, selectedIds, toFlowEdge, toFlowNode, type SopEdge, type SopNode } from "../lib/flow";
+import { portOffsets, type PortOffsets } from "../lib/edgeRouting";
 import { nearestInDirection, nextInOrder, snap, stageForBox, type Box, type Direction } from "../lib/geometry";
 import { newId } from "../lib/ids";
 import { EDGE_KINDS, LAYOUT, nodeKindOf, type EdgeKindId } from "../lib/theme";
@@ -80,6 +81,8 @@ export function sizesOf(nodes: readonly SopNode[], previous?: ReadonlyMap<string
 export interface EditorState {
   nodes: SopNode[];
   sizes: Map<string, NodeSize>;
+  /** Where each edge's ends sit along their node sides (see lib/edgeRouting). */
+  ports: PortOffsets;
   edges: SopEdge[];
   meta: DiagramMeta;
   selection: { nodes: string[]; edges: string[] };
@@ -206,6 +209,7 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
     return {
       nodes: initialNodes,
       sizes: sizesOf(initialNodes),
+      ports: new Map(),
       edges: initialEdges,
       meta: readMeta(roots.meta),
       selection: { nodes: [], edges: [] },
@@ -461,6 +465,22 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
   const onStack = () =>
     store.setState({ canUndo: undoManager.canUndo(), canRedo: undoManager.canRedo() });
 
+  // Edge ports follow the nodes and edges on screen (also while dragging, before any write).
+  const updatePorts = (state: EditorState) => {
+    const rects = new Map<string, { x: number; y: number; w: number; h: number }>();
+    for (const node of state.nodes) {
+      rects.set(node.id, { x: node.position.x, y: node.position.y, w: node.data.record.w, h: node.data.record.h });
+    }
+    store.setState({ ports: portOffsets(rects, state.edges, state.ports) });
+  };
+  updatePorts(store.getState());
+  const unsubscribePorts = store.subscribe((state, previous) => {
+    // Not during a drag: re-spreading ports every frame costs a second pass over every edge;
+    // the drop recomputes them.
+    if (dragging.size > 0) return;
+    if (state.nodes !== previous.nodes || state.edges !== previous.edges) updatePorts(state);
+  });
+
   roots.nodes.observeDeep(onNodes);
   roots.edges.observeDeep(onEdges);
   roots.meta.observeDeep(onMeta);
@@ -475,6 +495,7 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
     records,
     destroy: () => {
       if (dragTimer) clearTimeout(dragTimer);
+      unsubscribePorts();
       roots.nodes.unobserveDeep(onNodes);
       roots.edges.unobserveDeep(onEdges);
       roots.meta.unobserveDeep(onMeta);

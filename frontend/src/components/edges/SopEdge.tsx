@@ -7,7 +7,7 @@ import {
 } from "@xyflow/react";
 import { memo } from "react";
 import { DIFF_COLOURS } from "../../lib/diff";
-import { facingSides, sidePoint, type Side } from "../../lib/edgeRouting";
+import { facingSides, offsetPoint, sidePoint, type Side } from "../../lib/edgeRouting";
 import type { SopEdge as SopEdgeType } from "../../lib/flow";
 import { edgeKindOf } from "../../lib/theme";
 import { useEditor } from "../../store/context";
@@ -27,14 +27,15 @@ const FALLBACK_SIZE = { w: 0, h: 0 };
 function SopEdgeInner({ id, source, target, sourceX, sourceY, targetX, targetY, data, selected }: EdgeProps<SopEdgeType>) {
   const sourceSize = useEditor((state) => state.sizes.get(source)) ?? FALLBACK_SIZE;
   const targetSize = useEditor((state) => state.sizes.get(target)) ?? FALLBACK_SIZE;
+  const ports = useEditor((state) => state.ports.get(id));
   if (!data) return null;
   const record = data.record;
   const kind = edgeKindOf(record.kind);
   const s = { x: sourceX - sourceSize.w / 2, y: sourceY - sourceSize.h / 2, w: sourceSize.w, h: sourceSize.h };
   const t = { x: targetX - targetSize.w / 2, y: targetY - targetSize.h / 2, w: targetSize.w, h: targetSize.h };
   const sides = facingSides(s, t);
-  const from = sidePoint(s, sides.from);
-  const to = sidePoint(t, sides.to);
+  const from = offsetPoint(sidePoint(s, sides.from), sides.from, ports?.[0] ?? 0);
+  const to = offsetPoint(sidePoint(t, sides.to), sides.to, ports?.[1] ?? 0);
   const [path, labelX, labelY] = getSmoothStepPath({
     sourceX: from.x,
     sourceY: from.y,

@@ -1,7 +1,7 @@
 import { useReactFlow, useStore as useFlowStore } from "@xyflow/react";
 import { IS_MAC, shortcutLabel } from "../../lib/shortcuts";
 import { useFitLanes } from "../../hooks/useFitLanes";
-import { useEditor } from "../../store/context";
+import { useEditor, useEditorHandle } from "../../store/context";
 import { IconButton } from "../ui/Button";
 
 export function CanvasControls({ onTidy, tidying }: { onTidy: () => void; tidying: boolean }) {
@@ -12,11 +12,21 @@ export function CanvasControls({ onTidy, tidying }: { onTidy: () => void; tidyin
   const showMinimap = useEditor((s) => s.showMinimap);
   const readOnly = useEditor((s) => s.readOnly);
   const set = useEditor((s) => s.set);
+  const handle = useEditorHandle();
+  // 100 % around the selected step when there is one, so what you work on stays in view.
+  const resetZoom = () => {
+    const id = handle.store.getState().selection.nodes[0];
+    const node = id ? flow.getNode(id) : undefined;
+    if (node) {
+      const { w, h } = (node.data as { record: { w: number; h: number } }).record;
+      void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: 1, duration: 150 });
+    } else void flow.zoomTo(1, { duration: 150 });
+  };
   const k = (action: Parameters<typeof shortcutLabel>[0]) => shortcutLabel(action, IS_MAC);
   return (
     <div className="canvas-controls" role="toolbar" aria-label="View">
       <IconButton icon="minus" label="Zoom out" shortcut={k("zoomOut")} onClick={() => void flow.zoomOut({ duration: 150 })} />
-      <button type="button" className="zoom-readout" onClick={() => void flow.zoomTo(1, { duration: 150 })} aria-label="Reset zoom to 100%" data-tooltip="Reset to 100%">
+      <button type="button" className="zoom-readout" onClick={resetZoom} aria-label="Reset zoom to 100%" data-tooltip="Reset to 100%">
         {Math.round(zoom * 100)}%
       </button>
       <IconButton icon="plus" label="Zoom in" shortcut={k("zoomIn")} onClick={() => void flow.zoomIn({ duration: 150 })} />
