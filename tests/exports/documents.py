@@ -92,6 +92,18 @@ def hostile_content(url: str = "") -> dict[str, Any]:
     }
 
 
+# Step names as long as the shipped templates' (20-30 characters).
+ACTIONS = (
+    "validate the request",
+    "score the transaction",
+    "look up features",
+    "apply business rules",
+    "write the decision log",
+    "alert the on-call team",
+    "check model drift",
+)
+
+
 def synthetic_content(node_count: int) -> dict[str, Any]:
     """A laid-out diagram of `node_count` steps over the seven lanes, with every node kind
     and edge kind and labelled edges, like a large real SOP."""
@@ -108,7 +120,7 @@ def synthetic_content(node_count: int) -> dict[str, Any]:
                 "id": f"n{index}",
                 "kind": kind,
                 "stage": stages[stage_index],
-                "label": f"Step {index}: check the inputs and record the outcome",
+                "label": f"Step {index} {ACTIONS[index % len(ACTIONS)]}",
                 "description": f"Step {index} of the generated procedure.",
                 "x": stage_index * lane + 40,
                 "y": 104 + row * 130,

@@ -61,14 +61,36 @@ def test_tiles_spread_a_big_diagram_over_numbered_pages_and_lose_nothing() -> No
     pages = len(PdfReader(io.BytesIO(data)).pages)
     assert pages > 4
     everything = ""
+    pages_with_first_step = []
+    width, height = (int(v) for v in PAPERS["A4"])
     for number in range(1, pages + 1):
         text = pdftotext(data, "-f", str(number), "-l", str(number))
-        assert f"Page {number} of {pages}" in text
+        # The footer band alone: text cut off at a tile's edge is still in the file nearby.
+        footer = pdftotext(
+            data,
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            "-x",
+            "0",
+            "-y",
+            str(height - 34),
+            "-W",
+            str(width),
+            "-H",
+            "34",
+        )
+        assert f"Page {number} of {pages}" in footer
         assert re.search(r"row \d+, column \d+ of \d+ x \d+", text)
         everything += squash(text)
+        if "Step0validate" in squash(text):
+            pages_with_first_step.append(number)
     for node in content["nodes"]:
         # Every step shows up on some tile (labels are long: look for their start).
         assert squash(node["label"])[:8] in everything, node["id"]
+    # ...and only where it can be seen: no page carries its neighbours' text, clipped away.
+    assert pages_with_first_step == [1]
 
 
 def test_pdf_is_vector_text_with_embedded_fonts_and_metadata() -> None:

@@ -30,48 +30,59 @@ def test_lanes_follow_the_theme_layout_with_stage_names_and_colours() -> None:
     root = _tree(render_svg(fraud_content()))
     layout = theme()["layout"]
     texts = _texts(root)
-    headers = {
-        rect.get("data-stage"): rect for rect in root.iter(f"{SVG}rect") if rect.get("data-stage")
-    }
+    rects = list(root.iter(f"{SVG}rect"))
+    headers = {rect.get("data-stage"): rect for rect in rects if rect.get("data-stage")}
     assert list(headers) == [stage["id"] for stage in theme()["stages"]]
     for index, stage in enumerate(theme()["stages"]):
-        assert stage["name"] in texts
+        assert stage["name"] in texts and f"STAGE {index + 1}" in texts
         header = headers[stage["id"]]
-        assert header.get("fill") == stage["color"]
         assert float(header.get("x", -1)) == index * layout["laneWidth"]
         assert float(header.get("width", 0)) == layout["laneWidth"]
         assert float(header.get("height", 0)) == layout["laneHeaderHeight"]
-        assert any(rect.get("fill") == stage["fill"] for rect in root.iter(f"{SVG}rect"))
+        # The band of the stage colour across the top of its lane, as in the editor.
+        band = [r for r in rects if r.get("fill") == stage["color"] and r.get("height") == "4"]
+        assert [float(r.get("x", -1)) for r in band] == [index * layout["laneWidth"]]
+        # The stage's icon on a chip of its pale colour.
+        assert any(r.get("fill") == stage["fill"] for r in rects)
+        icon = theme()["icons"][stage["icon"]]
+        assert any(
+            p.get("d") == icon and p.get("stroke") == stage["color"]
+            for p in root.iter(f"{SVG}path")
+        )
 
 
 def test_each_node_is_drawn_in_its_kind_shape_and_stage_colour_with_its_icon() -> None:
     content = fraud_content()
+    content["nodes"].append({**content["nodes"][0], "id": "a-note", "kind": "note"})
     root = _tree(render_svg(content))
-    parts: dict[str, list[ET.Element]] = {}
-    for element in root.iter():
-        if element.get("data-node-id"):
-            parts.setdefault(element.get("data-node-id", ""), []).append(element)
+    outlines = {el.get("data-node-id"): el for el in root.iter() if el.get("data-kind")}
+    icons = {el.get("data-node-id"): el for el in root.iter() if el.get("data-icon")}
     stages = {stage["id"]: stage for stage in theme()["stages"]}
-    icons = theme()["icons"]
     kinds = {kind["id"]: kind for kind in theme()["nodeKinds"]}
     expected_element = {
         "pill": "rect",
         "rect": "rect",
-        "diamond": "polygon",
+        "diamond": "path",
         "cylinder": "path",
-        "parallelogram": "polygon",
-        "octagon": "polygon",
+        "parallelogram": "path",
+        "octagon": "path",
         "note": "path",
         "circle": "circle",
     }
     for node in content["nodes"]:
-        outline, icon = parts[node["id"]]
+        outline, icon = outlines[node["id"]], icons[node["id"]]
         kind = kinds[node["kind"]]
+        colour = stages[node["stage"]]["color"]
         assert outline.tag == f"{SVG}{expected_element[kind['shape']]}", node["id"]
         assert outline.get("data-kind") == node["kind"]
-        assert outline.get("stroke") == stages[node["stage"]]["color"]
-        assert outline.get("fill") == stages[node["stage"]]["fill"]
-        assert icon.get("d") == icons[kind["icon"]] and icon.get("stroke") == outline.get("stroke")
+        if kind["shape"] == "rect":
+            assert outline.get("fill") == colour  # the border, thick on the left
+        else:
+            assert outline.get("stroke") == colour
+            assert outline.get("fill") == ("#fffdf3" if node["kind"] == "note" else "#ffffff")
+        assert (outline.get("stroke-dasharray") == "4 3") == (node["kind"] == "note")
+        assert icon.get("d") == theme()["icons"][kind["icon"]]
+        assert icon.get("stroke") == colour
 
 
 def test_edges_use_the_theme_colour_dash_and_marker_of_their_kind() -> None:
@@ -102,9 +113,11 @@ def test_labels_wrap_and_edge_labels_and_legend_are_text() -> None:
     block = next(n for n in content["nodes"] if n["id"] == "block-card")
     root = _tree(render_svg(content, SvgOptions(title="Fraud", subtitle="version 2")))
     texts = _texts(root)
-    # "Block card and flag account" does not fit one line of a 200 px node: two lines.
-    assert "Block card and flag" in texts and "account" in texts, texts
+    # "Block card and flag account" does not fit one line beside the icon: two lines, under
+    # them the stage and how many facts the step records.
+    assert "Block card and" in texts and "flag account" in texts, texts
     assert block["label"] not in texts
+    assert f"Post-processing · {len(block['fields'])} facts" in texts
     for edge in content["edges"]:
         if edge["label"]:
             assert edge["label"] in texts

@@ -51,26 +51,28 @@ def render_export(request: RenderRequest, progress: Callable[[int], None] | None
             fit=options["fit"],
             progress=report,
         )
-    from apps.exports.render.svg import SvgOptions, render_svg, svg_size
+    from apps.exports.render.svg import SvgOptions, build_svg
 
-    svg = render_svg(
-        content, SvgOptions(title=request.get("title", ""), subtitle=request.get("subtitle", ""))
+    document = build_svg(
+        content,
+        SvgOptions(
+            title=request.get("title", ""),
+            subtitle=request.get("subtitle", ""),
+            tooltips=kind == "svg",
+        ),
     )
     report(40)
     if kind == "svg":
-        return svg.encode("utf-8")
+        return document.text().encode("utf-8")
     if kind == "png":
         from apps.exports.render.pdf import diagram_png
 
-        width, height = svg_size(svg)
-        return diagram_png(
-            svg, scale=float(options.get("scale", 1)), width_px=width, height_px=height
-        )
+        return diagram_png(document, scale=float(options.get("scale", 1)))
     if kind == "pdf":
         from apps.exports.render.pdf import PdfText, diagram_pdf
 
         data, _ = diagram_pdf(
-            svg,
+            document,
             paper=options["paper"],
             orientation=options["orientation"],
             fit=options["fit"],

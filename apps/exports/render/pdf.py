@@ -1,8 +1,9 @@
 """PNG and vector PDF from our SVG, through cairosvg (bytestring only) and cairo.
 
-The SVG is drawn once into a cairo recording surface; each PDF page then paints that
-recording scaled and clipped, so a diagram tiled over twelve pages is drawn once and stays
-vector, with its fonts embedded by cairo.
+A page is drawn by cairosvg straight onto the PDF page, moved and scaled into the page's
+box. A big diagram tiled over several pages draws, on each page, only the parts of the SVG
+that fall inside that tile (clipped to it), so no page carries invisible text from its
+neighbours and the file stays small. Fonts are embedded by cairo; text stays text.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from cairosvg.parser import Tree
 from cairosvg.surface import Surface
 
 from apps.exports.render.fasttext import fast_text
-from apps.exports.render.svg import svg_size
+from apps.exports.render.svg import SvgDocument
+from apps.exports.render.svgparts import Box as SvgBox
 from apps.exports.render.text import layout_line
 
 PT_PER_PX = 0.75  # cairosvg's 96 dpi user units to PDF points
@@ -36,46 +38,6 @@ MAX_TILES = 64
 # A PNG is a full bitmap in memory: past this many pixels it is drawn at a smaller scale.
 MAX_PNG_PIXELS = 40_000_000
 MAX_PNG_SIDE = 30_000
-
-
-class _RecordingSurface(Surface):
-    """cairosvg drawing into a cairo recording surface (units: points) instead of a file."""
-
-    def _create_surface(self, width: float, height: float) -> tuple[object, float, float]:
-        surface = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, width, height))
-        return surface, width, height
-
-
-@dataclass
-class Recording:
-    surface: cairo.RecordingSurface
-    width: float  # points
-    height: float
-
-
-def svg_record(svg: str) -> Recording:
-    """Parse and draw the SVG once, to paint on many pages. Never from a URL: only bytes we
-    generated."""
-    with fast_text():
-        tree = Tree(bytestring=svg.encode("utf-8"), unsafe=False)
-        drawn = _RecordingSurface(tree, None, 96)
-    recording = Recording(drawn.cairo, float(drawn.width), float(drawn.height))
-    _prime(recording)
-    return recording
-
-
-def _prime(recording: Recording) -> None:
-    """Paint the whole recording once onto a PDF surface that writes nothing.
-
-    cairo 1.16's PDF backend sorts a recording's drawing commands into regions the first time
-    it is used as a source, and only for the part that use covers: a first tile would leave
-    every command outside it unclassified and missing from all later tiles. A full first
-    use (a few milliseconds) makes every tile complete."""
-    scratch = cairo.PDFSurface(None, recording.width, recording.height)
-    context = cairo.Context(scratch)
-    context.set_source_surface(recording.surface, 0, 0)
-    context.paint()
-    scratch.finish()
 
 
 def paper_size(paper: str, orientation: str) -> tuple[float, float]:
@@ -153,44 +115,6 @@ def draw_text(
         start += run.width
 
 
-class _PlacedSurface(Surface):
-    """cairosvg drawing straight onto the current page of an open PDF, scaled and moved into
-    a box: one pass, no intermediate recording (what a single page needs)."""
-
-    def __init__(self, tree: Tree, *, target: cairo.PDFSurface, x: float, y: float, scale: float):
-        self._target = target
-        self._placement = (x, y, scale)
-        super().__init__(tree, None, 96)
-
-    def _create_surface(self, width: float, height: float) -> tuple[object, float, float]:
-        return self._target, width, height
-
-    def set_context_size(self, width: float, height: float, viewbox: Any, tree: Tree) -> None:
-        x, y, scale = self._placement
-        self.context.identity_matrix()
-        self.context.translate(x, y)
-        self.context.scale(scale * PT_PER_PX, scale * PT_PER_PX)
-        super().set_context_size(width, height, viewbox, tree)
-
-
-def _paint_tile(
-    context: cairo.Context, recording: Recording, tile: Tile, *, scale: float, x: float, y: float
-) -> None:
-    drawn_w = min(tile.w, recording.width - tile.x) * scale
-    drawn_h = min(tile.h, recording.height - tile.y) * scale
-    # A pattern filling the tile's rectangle, not paint() under a clip: cairo 1.16 keeps the
-    # recording as one form XObject bounded by its first use, which would blank later tiles.
-    pattern = cairo.SurfacePattern(recording.surface)
-    pattern.set_matrix(
-        cairo.Matrix(xx=1 / scale, yy=1 / scale, x0=tile.x - x / scale, y0=tile.y - y / scale)
-    )
-    context.save()
-    context.set_source(pattern)
-    context.rectangle(x, y, drawn_w, drawn_h)
-    context.fill()
-    context.restore()
-
-
 @dataclass(frozen=True)
 class Box:
     """Where the diagram goes on each page, in points from the top left."""
@@ -201,38 +125,84 @@ class Box:
     height: float
 
 
+class _PlacedSurface(Surface):
+    """cairosvg drawing straight onto the current page of an open PDF: moved, scaled and
+    clipped into a box. One pass, no intermediate surface."""
+
+    def __init__(
+        self,
+        tree: Tree,
+        *,
+        target: cairo.PDFSurface,
+        x: float,
+        y: float,
+        scale: float,
+        clip: Box,
+    ) -> None:
+        self._target = target
+        self._placement = (x, y, scale, clip)
+        super().__init__(tree, None, 96)
+
+    def _create_surface(self, width: float, height: float) -> tuple[object, float, float]:
+        return self._target, width, height
+
+    def set_context_size(self, width: float, height: float, viewbox: Any, tree: Tree) -> None:
+        x, y, scale, clip = self._placement
+        self.context.identity_matrix()
+        self.context.rectangle(clip.left, clip.top, clip.width, clip.height)
+        self.context.clip()
+        self.context.translate(x, y)
+        self.context.scale(scale * PT_PER_PX, scale * PT_PER_PX)
+        super().set_context_size(width, height, viewbox, tree)
+
+
 Furniture = Callable[[cairo.Context, int, int, Tile, PagePlan], None]
 
 
 def draw_pages(
-    svg: str, pdf: cairo.PDFSurface, *, box: Box, fit: str, furniture: Furniture | None = None
+    document: SvgDocument,
+    pdf: cairo.PDFSurface,
+    *,
+    box: Box,
+    fit: str,
+    furniture: Furniture | None = None,
 ) -> PagePlan:
     """Draw the diagram page by page into the box, fitted or tiled, then the furniture."""
-    width_px, height_px = svg_size(svg)
     plan = plan_pages(
-        width_px * PT_PER_PX, height_px * PT_PER_PX, box_w=box.width, box_h=box.height, fit=fit
+        document.width * PT_PER_PX,
+        document.height * PT_PER_PX,
+        box_w=box.width,
+        box_h=box.height,
+        fit=fit,
     )
     context = cairo.Context(pdf)
     total = len(plan.tiles)
-    if total == 1:
-        tile = plan.tiles[0]
-        x = box.left + (box.width - tile.w * plan.scale) / 2
-        y = box.top + (box.height - tile.h * plan.scale) / 2
+    for number, tile in enumerate(plan.tiles, start=1):
+        drawn_w = min(tile.w, document.width * PT_PER_PX - tile.x) * plan.scale
+        drawn_h = min(tile.h, document.height * PT_PER_PX - tile.y) * plan.scale
+        if total == 1:  # centred in the box
+            left = box.left + (box.width - drawn_w) / 2
+            top = box.top + (box.height - drawn_h) / 2
+            svg = document.text()
+        else:
+            left, top = box.left, box.top
+            # Only what shows in this tile (in SVG pixels), with a little slack at its edges.
+            region = SvgBox(
+                tile.x / PT_PER_PX - 4,
+                tile.y / PT_PER_PX - 4,
+                tile.w / PT_PER_PX + 8,
+                tile.h / PT_PER_PX + 8,
+            )
+            svg = document.text(region)
         with fast_text():
             _PlacedSurface(
                 Tree(bytestring=svg.encode("utf-8"), unsafe=False),
                 target=pdf,
-                x=x,
-                y=y,
+                x=left - tile.x * plan.scale,
+                y=top - tile.y * plan.scale,
                 scale=plan.scale,
+                clip=Box(left, top, drawn_w, drawn_h),
             )
-        if furniture is not None:
-            furniture(context, 1, 1, tile, plan)
-        context.show_page()
-        return plan
-    recording = svg_record(svg)
-    for number, tile in enumerate(plan.tiles, start=1):
-        _paint_tile(context, recording, tile, scale=plan.scale, x=box.left, y=box.top)
         if furniture is not None:
             furniture(context, number, total, tile, plan)
         context.show_page()
@@ -250,7 +220,7 @@ class PdfText:
 
 
 def diagram_pdf(
-    svg: str, *, paper: str, orientation: str, fit: str, text: PdfText
+    document: SvgDocument, *, paper: str, orientation: str, fit: str, text: PdfText
 ) -> tuple[bytes, int]:
     """The diagram on paper, with a header and "Page N of M" on each page; returns the
     PDF and its page count."""
@@ -283,18 +253,18 @@ def diagram_pdf(
     output = io.BytesIO()
     pdf = cairo.PDFSurface(output, page_w, page_h)
     _metadata(pdf, text)
-    plan = draw_pages(svg, pdf, box=box, fit=fit, furniture=furniture)
+    plan = draw_pages(document, pdf, box=box, fit=fit, furniture=furniture)
     pdf.finish()
     return output.getvalue(), len(plan.tiles)
 
 
 def diagram_pages_in_box(
-    svg: str, *, page_w: float, page_h: float, box: Box, fit: str
+    document: SvgDocument, *, page_w: float, page_h: float, box: Box, fit: str
 ) -> tuple[bytes, PagePlan]:
     """Bare diagram pages (no furniture) to lay under another document's pages."""
     output = io.BytesIO()
     pdf = cairo.PDFSurface(output, page_w, page_h)
-    plan = draw_pages(svg, pdf, box=box, fit=fit)
+    plan = draw_pages(document, pdf, box=box, fit=fit)
     pdf.finish()
     return output.getvalue(), plan
 
@@ -320,11 +290,14 @@ def png_scale(width_px: float, height_px: float, scale: float) -> float:
     return min(scale, limit)
 
 
-def diagram_png(svg: str, *, scale: float, width_px: float, height_px: float) -> bytes:
+def diagram_png(document: SvgDocument, *, scale: float) -> bytes:
     """The diagram as PNG at 1x or 2x (smaller when the bitmap would be too big)."""
-    used = png_scale(width_px, height_px, scale)
+    used = png_scale(document.width, document.height, scale)
     with fast_text():
         data: bytes = cairosvg.svg2png(
-            bytestring=svg.encode("utf-8"), scale=used, unsafe=False, background_color="#ffffff"
+            bytestring=document.text().encode("utf-8"),
+            scale=used,
+            unsafe=False,
+            background_color="#ffffff",
         )
     return data

@@ -1,21 +1,21 @@
-"""Node shapes and icons, as the theme names them: pill, rect, diamond, cylinder,
-parallelogram, octagon, note and circle, with the theme's 24x24 stroke icons."""
+"""Node shapes and icons, drawn as the editor draws them: a white body outlined in the stage
+colour (a note on warm paper with a dashed edge, a process step with a thick left accent),
+and the theme's 24x24 stroke icons on a rounded chip in the stage's pale colour."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from apps.diagrams import theme as sop_theme
 from apps.exports.render.svgparts import Box, num
 
+OUTLINE = 1.6  # the editor's node border width
+ACCENT = 5.0  # a process step's left border
+NODE_FILL = "#ffffff"
+NOTE_FILL = "#fffdf3"
 # Icon path data is ours (the theme file), but only path syntax may reach the output.
 _PATH_DATA = re.compile(r"^[MmLlHhVvCcSsQqTtAaZz0-9.,\s-]*$")
-
-
-def _points(points: Iterable[tuple[float, float]]) -> str:
-    return " ".join(f"{num(px)},{num(py)}" for px, py in points)
 
 
 def _element(tag: str, attributes: str, title: str) -> str:
@@ -25,72 +25,87 @@ def _element(tag: str, attributes: str, title: str) -> str:
     return f"<{tag} {attributes}/>"
 
 
+def outline_path(shape: str, box: Box) -> str:
+    """Path data of the outlines drawn as paths, inset so the stroke stays inside the box."""
+    x, y, w, h = box.x + 1, box.y + 1, box.w - 2, box.h - 2
+    right, bottom = x + w, y + h
+    if shape == "diamond":
+        return (
+            f"M{num(box.cx)},{num(y)} L{num(right)},{num(box.cy)} L{num(box.cx)},{num(bottom)} "
+            f"L{num(x)},{num(box.cy)} Z"
+        )
+    if shape == "parallelogram":
+        skew = min(18.0, box.w / 6)
+        return f"M{num(x + skew)},{num(y)} H{num(right)} L{num(right - skew)},{num(bottom)} H{num(x)} Z"
+    if shape == "octagon":
+        cut = min(16.0, box.h / 3.5)
+        return (
+            f"M{num(x + cut)},{num(y)} H{num(right - cut)} L{num(right)},{num(y + cut)} "
+            f"V{num(bottom - cut)} L{num(right - cut)},{num(bottom)} H{num(x + cut)} "
+            f"L{num(x)},{num(bottom - cut)} V{num(y + cut)} Z"
+        )
+    if shape == "note":
+        return (
+            f"M{num(x)},{num(y)} H{num(right - 16)} L{num(right)},{num(y + 16)} V{num(bottom)} "
+            f"H{num(x)} Z M{num(right - 16)},{num(y)} V{num(y + 16)} H{num(right)}"
+        )
+    # cylinder: the body; its rim is drawn separately
+    rim = min(10.0, box.h / 6)
+    return (
+        f"M{num(x)},{num(y + rim)} A{num(w / 2)},{num(rim)} 0 0 1 {num(right)},{num(y + rim)} "
+        f"V{num(bottom - rim)} A{num(w / 2)},{num(rim)} 0 0 1 {num(x)},{num(bottom - rim)} Z"
+    )
+
+
 def shape_svg(
     shape: str,
     box: Box,
     *,
-    fill: str,
     stroke: str,
-    width: float = 2,
+    fill: str = NODE_FILL,
+    width: float = OUTLINE,
     extra: str = "",
     title: str = "",
+    dash: str = "",
 ) -> str:
     """The outline of a node kind's shape filling the box; `extra` attributes and the
     `title` go on its main element."""
-    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="{num(width)}"{extra}'
-    line = f'fill="none" stroke="{stroke}" stroke-width="{num(width)}"'
-    x, y, w, h = box.x, box.y, box.w, box.h
+    dashing = f' stroke-dasharray="{dash}"' if dash else ""
+    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="{num(width)}"{dashing}{extra}'
+    inset = width / 2
+    x, y, w, h = box.x + inset, box.y + inset, box.w - width, box.h - width
+    if shape == "rect":
+        # The editor's process step: a border in the stage colour, five points wide on the left.
+        inner = (
+            f'x="{num(box.x + ACCENT)}" y="{num(box.y + width)}" width="{num(box.w - ACCENT - width)}" '
+            f'height="{num(box.h - 2 * width)}" rx="6" fill="{fill}"'
+        )
+        outer = (
+            f'x="{num(box.x)}" y="{num(box.y)}" width="{num(box.w)}" height="{num(box.h)}" rx="8" '
+            f'fill="{stroke}"{extra}'
+        )
+        return _element("rect", outer, title) + f"<rect {inner}/>"
     if shape == "pill":
         return _element(
             "rect",
-            f'x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" rx="{num(h / 2)}" {paint}',
+            f'x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" rx="{num(min(w, h) / 2)}" {paint}',
             title,
         )
-    if shape in {"diamond", "parallelogram", "octagon"}:
-        if shape == "diamond":
-            points = [(x + w / 2, y), (x + w, y + h / 2), (x + w / 2, y + h), (x, y + h / 2)]
-        elif shape == "parallelogram":
-            skew = min(20.0, w * 0.12)
-            points = [(x + skew, y), (x + w, y), (x + w - skew, y + h), (x, y + h)]
-        else:
-            cut = min(w, h) * 0.28
-            points = [
-                (x + cut, y),
-                (x + w - cut, y),
-                (x + w, y + cut),
-                (x + w, y + h - cut),
-                (x + w - cut, y + h),
-                (x + cut, y + h),
-                (x, y + h - cut),
-                (x, y + cut),
-            ]
-        return _element("polygon", f'points="{_points(points)}" {paint}', title)
-    if shape == "cylinder":
-        ry = min(10.0, h / 6)
-        body = (
-            f"M{num(x)},{num(y + ry)} a{num(w / 2)},{num(ry)} 0 0 1 {num(w)},0 "
-            f"v{num(h - 2 * ry)} a{num(w / 2)},{num(ry)} 0 0 1 {num(-w)},0 z"
-        )
-        rim = f"M{num(x)},{num(y + ry)} a{num(w / 2)},{num(ry)} 0 0 0 {num(w)},0"
-        return _element("path", f'd="{body}" {paint}', title) + f'<path d="{rim}" {line}/>'
-    if shape == "note":
-        fold = min(16.0, h / 4)
-        outline = (
-            f"M{num(x)},{num(y)} H{num(x + w - fold)} L{num(x + w)},{num(y + fold)} "
-            f"V{num(y + h)} H{num(x)} Z"
-        )
-        corner = f"M{num(x + w - fold)},{num(y)} V{num(y + fold)} H{num(x + w)}"
-        return _element("path", f'd="{outline}" {paint}', title) + f'<path d="{corner}" {line}/>'
     if shape == "circle":
-        radius = min(w, h) / 2
         return _element(
-            "circle", f'cx="{num(box.cx)}" cy="{num(box.cy)}" r="{num(radius)}" {paint}', title
+            "circle",
+            f'cx="{num(box.cx)}" cy="{num(box.cy)}" r="{num(min(w, h) / 2)}" {paint}',
+            title,
         )
-    return _element(
-        "rect",
-        f'x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" rx="8" {paint}',
-        title,
-    )
+    body = _element("path", f'd="{outline_path(shape, box)}" {paint}', title)
+    if shape == "cylinder":
+        rim = min(10.0, box.h / 6)
+        arc = (
+            f"M{num(box.x + 1)},{num(box.y + 1 + rim)} A{num(box.w / 2 - 1)},{num(rim)} 0 0 0 "
+            f"{num(box.right - 1)},{num(box.y + 1 + rim)}"
+        )
+        body += f'<path d="{arc}" fill="none" stroke="{stroke}" stroke-width="1.4"/>'
+    return body
 
 
 def icon_path(name: str) -> str:
@@ -110,12 +125,23 @@ def icon_svg(name: str, *, x: float, y: float, size: float, color: str, extra: s
     )
 
 
-def label_area(shape: str, box: Box) -> tuple[float, float]:
-    """Usable width and height for a label inside the shape."""
-    if shape == "diamond":
-        return box.w * 0.58, box.h * 0.5
-    if shape == "parallelogram":
-        return box.w - 2 * min(20.0, box.w * 0.12) - 16, box.h - 12
-    if shape == "octagon":
-        return box.w - min(box.w, box.h) * 0.5, box.h - 12
-    return box.w - 24, box.h - 14
+def icon_chip(
+    name: str,
+    *,
+    x: float,
+    y: float,
+    size: float,
+    icon: float,
+    color: str,
+    fill: str,
+    round_chip: bool = False,
+    extra: str = "",
+) -> str:
+    """The editor's icon chip: a rounded square (or a disc) in the pale stage colour."""
+    radius = size / 2 if round_chip else 8
+    chip = (
+        f'<rect x="{num(x)}" y="{num(y)}" width="{num(size)}" height="{num(size)}" '
+        f'rx="{num(radius)}" fill="{fill}"/>'
+    )
+    offset = (size - icon) / 2
+    return chip + icon_svg(name, x=x + offset, y=y + offset, size=icon, color=color, extra=extra)

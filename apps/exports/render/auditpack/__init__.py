@@ -30,7 +30,7 @@ from apps.exports.render.auditpack.html import (
 )
 from apps.exports.render.auditpack.model import PackEvent, PackInput, PackPrevious, PackVersion
 from apps.exports.render.pdf import Box, diagram_pages_in_box, paper_size
-from apps.exports.render.svg import SvgOptions, render_svg
+from apps.exports.render.svg import SvgOptions, build_svg
 
 __all__ = ["PackEvent", "PackInput", "PackPrevious", "PackVersion", "render_audit_pack"]
 
@@ -54,11 +54,12 @@ def render_audit_pack(
             raise ValueError(f"fetching {url!r} is not allowed while rendering")
 
     report = progress or (lambda _: None)
-    svg = render_svg(
+    document = build_svg(
         pack["content"],
         SvgOptions(
             title=pack["title"],
             subtitle=f"{pack['document_id']} · {version_label(pack)} · {pack['status']}",
+            tooltips=False,
         ),
     )
     report(20)
@@ -69,7 +70,9 @@ def render_audit_pack(
         width=page_w - 2 * MARGIN_SIDE,
         height=page_h - MARGIN_TOP - MARGIN_BOTTOM - CAPTION,
     )
-    diagram_pdf, plan = diagram_pages_in_box(svg, page_w=page_w, page_h=page_h, box=box, fit=fit)
+    diagram_pdf, plan = diagram_pages_in_box(
+        document, page_w=page_w, page_h=page_h, box=box, fit=fit
+    )
     report(35)
     fetcher = _NoFetching()
     document = HTML(
