@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from apps.diagrams.theme import theme
@@ -85,27 +86,45 @@ def test_each_node_is_drawn_in_its_kind_shape_and_stage_colour_with_its_icon() -
         assert icon.get("stroke") == colour
 
 
-def test_edges_use_the_theme_colour_dash_and_marker_of_their_kind() -> None:
+def _end_point(path_data: str) -> tuple[float, float]:
+    x, y = re.findall(r"-?[0-9.]+", path_data)[-2:]
+    return float(x), float(y)
+
+
+def test_edges_use_the_theme_colour_dash_and_end_of_their_kind() -> None:
     content = fraud_content()
     root = _tree(render_svg(content))
     kinds = {kind["id"]: kind for kind in theme()["edgeKinds"]}
     paths = {path.get("data-edge-id"): path for path in root.iter(f"{SVG}path")}
-    markers = {marker.get("id"): marker for marker in root.iter(f"{SVG}marker")}
+    ends = {el.get("data-ends"): el for el in root.iter(f"{SVG}path") if el.get("data-ends")}
+    nodes = {node["id"]: node for node in content["nodes"]}
     for edge in content["edges"]:
         path = paths[edge["id"]]
         kind = kinds[edge["kind"]]
         assert path.get("stroke") == kind["color"]
         assert (path.get("stroke-dasharray") or "") == kind["dash"]
-        marker_id = path.get("marker-end", "")[len("url(#") : -1]
-        marker = markers[marker_id]
-        painted = [
-            el
-            for el in marker
-            if el.get("fill") == kind["color"] or el.get("stroke") == kind["color"]
+        # It stops on the side of its target, and its kind's end is drawn there in its colour.
+        x, y = _end_point(path.get("d", ""))
+        target = nodes[edge["target"]]
+        on_side = (
+            x in (target["x"], target["x"] + target["w"])
+            and target["y"] <= y <= target["y"] + target["h"]
+        ) or (
+            y in (target["y"], target["y"] + target["h"])
+            and target["x"] <= x <= target["x"] + target["w"]
+        )
+        assert on_side, (edge["id"], x, y)
+        end = ends[edge["kind"]]
+        assert kind["color"] in (end.get("fill"), end.get("stroke"))
+        corners = [
+            (float(cx), float(cy))
+            for cx, cy in re.findall(r"(-?[0-9.]+),(-?[0-9.]+)", end.get("d", ""))
         ]
-        assert painted, edge["id"]
-        if kind["marker"] == "dot":
-            assert marker[0].tag == f"{SVG}circle"
+        assert min(abs(cx - x) + abs(cy - y) for cx, cy in corners) <= 20, edge["id"]
+    # Closed arrows are filled, open ones stroked, dots are round.
+    assert ends["flow"].get("fill") == kinds["flow"]["color"]
+    assert ends["error"].get("fill") == "none"
+    assert " a" in ends["data"].get("d", "")
 
 
 def test_labels_wrap_and_edge_labels_and_legend_are_text() -> None:

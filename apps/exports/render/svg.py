@@ -19,9 +19,9 @@ from xml.sax.saxutils import escape, quoteattr
 from apps.diagrams import theme as sop_theme
 from apps.exports.render.edges import (
     Obstacles,
+    arrowhead,
+    arrowheads_svg,
     edge_svg,
-    marker_defs,
-    marker_id,
     port_offsets,
 )
 from apps.exports.render.shapes import NODE_FILL, NOTE_FILL, icon_chip, shape_svg
@@ -297,8 +297,14 @@ def _legend_svg(width: float) -> tuple[list[str], float]:
         dash = f' stroke-dasharray="{kind["dash"]}"' if kind.get("dash") else ""
         parts.append(
             f'<path d="M{num(x)},{num(y + 10)} H{num(x + 52)}" stroke="{kind["color"]}" '
-            f'stroke-width="{num(float(kind["width"]))}"{dash} fill="none" '
-            f'marker-end="url(#{marker_id(str(kind["id"]))})"/>'
+            f'stroke-width="{num(float(kind["width"]))}"{dash} fill="none"/>'
+        )
+        parts.append(
+            arrowheads_svg(
+                str(kind["id"]),
+                [arrowhead(str(kind["marker"]), (x + 52, y + 10), (1, 0), float(kind["width"]))],
+                tag=False,
+            )
         )
         parts.append(
             text_line(layout_line(name, 11), x=x + 64, y=y + 14, size=11, fill=INK, anchor="start")
@@ -398,7 +404,6 @@ def build_svg(content: dict[str, Any], options: SvgOptions | None = None) -> Svg
     ]
     if options.subtitle:
         frame.append(f"<desc>{escape(one_line(options.subtitle))}</desc>")
-    frame.append(marker_defs())
     frame.append(
         f'<rect x="0" y="0" width="{num(width)}" height="{num(height)}" fill="{options.background}"/>'
     )
@@ -423,11 +428,15 @@ def build_svg(content: dict[str, Any], options: SvgOptions | None = None) -> Svg
     ports = port_offsets(boxes, edges)
     obstacles = Obstacles(boxes.values())
     edge_labels: list[Part] = []
+    heads: dict[str, list[str]] = {}
     for edge in edges:
         routed = edge_svg(edge, boxes, ports, obstacles, tooltips=options.tooltips)
         diagram.append((routed.path, routed.path_area))
+        if routed.head:
+            heads.setdefault(routed.kind, []).append(routed.head)
         if routed.label:
             edge_labels.append(("\n".join(routed.label), routed.label_area))
+    diagram.extend((arrowheads_svg(kind, data), None) for kind, data in heads.items())
     labels_below: list[Part] = []
     for node in nodes:
         _node_svg(node, diagram, labels_below, tooltips=options.tooltips)
