@@ -146,6 +146,7 @@ class Room:
             await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
             raise
         self._doc_bytes = len(self.loaded.state())
+        self._loop = asyncio.get_running_loop()
         self._tasks = [
             asyncio.create_task(self._listen(layer)),
             asyncio.create_task(self._write_loop()),
@@ -244,6 +245,9 @@ class Room:
                     item.connection.close_with(CLOSE_SERVER_ERROR, "could not store the change")
                 return
         self._dirty = True
+
+    def _fan_out(self, accepted: list[_Accepted]) -> None:
+        """Send stored updates to every other socket of the room in this process."""
         for item in accepted:
             frame = protocol.update_frame(item.update)
             for connection in self.connections:
@@ -287,12 +291,15 @@ class Room:
         return update
 
     def _store(self, accepted: list[_Accepted]) -> None:
-        """Append every accepted update in one transaction; broadcasts go out on commit."""
-        if len(accepted) == 1:
-            # The service is atomic itself; an outer block would only add a savepoint.
-            self._store_one(accepted[0])
-            return
+        """Append every accepted update in one transaction; broadcasts go out on commit.
+
+        Our own sockets are served first: the hook registered before the service's own runs
+        first after the commit, and only hands the updates to the event loop, so they do not
+        wait for the channel-layer publish that follows.
+        """
+        loop = self._loop
         with transaction.atomic():
+            transaction.on_commit(lambda: loop.call_soon_threadsafe(self._fan_out, accepted))
             for item in accepted:
                 self._store_one(item)
 
