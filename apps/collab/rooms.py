@@ -422,7 +422,7 @@ class Room:
         """Apply rows (or a compacted snapshot) this room never received; send what was new."""
         async with self.lock:
             known = set(self.loaded.update_ids)
-        snapshot, snapshot_updates, rows = await room_db(_missing)(
+        snapshot, snapshot_updates, row_ids, rows = await room_db(_missing)(
             self.diagram_id, known, self._snapshot_updates
         )
         if snapshot is None and not rows:
@@ -439,6 +439,15 @@ class Room:
                     self.loaded.update_ids.append(row_id)
             finally:
                 doc.unobserve(subscription)
+            if snapshot is not None:
+                # Rows folded into the snapshot are gone: forget their ids, keep the ones
+                # stored since we read the list.
+                present = set(row_ids)
+                self.loaded.update_ids = [
+                    row_id
+                    for row_id in self.loaded.update_ids
+                    if row_id in present or row_id not in known
+                ]
             self._snapshot_updates = snapshot_updates
         if captured:
             healed = captured[0] if len(captured) == 1 else bytes(merge_updates(*captured))
@@ -479,19 +488,20 @@ def _load(diagram_id: int) -> tuple[Diagram, int, LoadedDocument]:
 
 def _missing(
     diagram_id: int, known: set[int], snapshot_updates: int
-) -> tuple[bytes | None, int, list[tuple[int, bytes]]]:
-    """The snapshot if it was compacted since we looked, then rows we do not know.
+) -> tuple[bytes | None, int, list[int], list[tuple[int, bytes]]]:
+    """The snapshot if it was compacted since we looked, every row id, and the rows we lack.
 
     The snapshot is read before the rows: a compaction in between deletes rows we then do not
     see, but it also moves `snapshot_updates`, so the next round fetches the new snapshot.
     """
-    current = (
-        Diagram.objects.filter(pk=diagram_id).values_list("snapshot_updates", "snapshot").first()
-    )
-    if current is None:
-        return None, snapshot_updates, []
-    seen, snapshot = current
-    ids = DiagramUpdate.objects.filter(diagram_id=diagram_id).values_list("id", flat=True)
+    seen = Diagram.objects.filter(pk=diagram_id).values_list("snapshot_updates", flat=True).first()
+    if seen is None:
+        return None, snapshot_updates, [], []
+    compacted: bytes | None = None
+    if seen != snapshot_updates:
+        snapshot = Diagram.objects.filter(pk=diagram_id).values_list("snapshot", flat=True).first()
+        compacted = bytes(snapshot or b"")
+    ids = list(DiagramUpdate.objects.filter(diagram_id=diagram_id).values_list("id", flat=True))
     missing = [row_id for row_id in ids if row_id not in known]
     rows = [
         (row_id, bytes(data))
@@ -499,8 +509,7 @@ def _missing(
         .order_by("id")
         .values_list("id", "data")
     ]
-    compacted = bytes(snapshot or b"") if seen != snapshot_updates else None
-    return compacted, seen, rows
+    return compacted, seen, ids, rows
 
 
 def _after_unload(diagram_id: int, dirty: bool) -> None:

@@ -18,6 +18,7 @@ from apps.collab import protocol
 from apps.collab.rooms import room_registry
 from apps.diagrams.models import Diagram, DiagramUpdate
 from tests.collab.conftest import diagram_with_nodes, session_cookie, sop_content, token_for
+from tests.collab.node_peers import normalise
 from tests.collab.ypeer import YPeer, awareness_frame, nodes_json
 from tests.conftest import client_for
 from tests.factories import member
@@ -419,3 +420,38 @@ async def test_a_room_unloading_with_many_pending_updates_compacts_them(
 
     content = await database_sync_to_async(stored_content)(diagram.pk)
     assert set(content["nodes"]) == set(expected)
+
+
+async def test_a_compaction_while_people_edit_loses_nothing(
+    diagram: Diagram, editor_token: str, owner: Any, settings: Any
+) -> None:
+    import asyncio
+
+    from apps.diagrams import live
+    from tests.collab.conftest import stored_content
+
+    settings.SOPSTUDIO_WS_HEAL_MS = 100
+    first = await _joined(diagram, editor_token)
+    second = await _joined(diagram, await database_sync_to_async(token_for)(owner))
+    first.edit(lambda nodes: nodes["alpha"].__setitem__("x", 1))
+    await first.flush()
+    await second.pump(0.2)
+    await database_sync_to_async(live.document_compact)(diagram_id=diagram.pk)
+    await asyncio.sleep(0.4)  # the room notices the new snapshot
+    second.edit(lambda nodes: nodes["beta"].__setitem__("label", "after compaction"))
+    await second.flush()
+    await first.pump(0.3)
+    assert nodes_json(first.doc) == nodes_json(second.doc)
+    assert nodes_json(first.doc)["beta"]["label"] == "after compaction"
+    # The room forgot the ids of the rows folded into the snapshot.
+    room = room_registry().rooms[diagram.pk]
+    remaining = await database_sync_to_async(
+        lambda: set(
+            DiagramUpdate.objects.filter(diagram_id=diagram.pk).values_list("id", flat=True)
+        )
+    )()
+    assert set(room.loaded.update_ids) == remaining
+    content = await database_sync_to_async(stored_content)(diagram.pk)
+    assert content["nodes"] == normalise(nodes_json(first.doc))
+    await first.disconnect()
+    await second.disconnect()
