@@ -26,7 +26,8 @@ from apps.collab.limits import (
     MessageRate,
 )
 from apps.collab.middleware import AUTH_METHOD_KEY, HAS_ORIGIN_KEY
-from apps.collab.rooms import Room, room_registry
+from apps.collab.registry import room_registry
+from apps.collab.rooms import Room
 from apps.collab.selectors import collab_access, collab_role
 
 logger = logging.getLogger(__name__)

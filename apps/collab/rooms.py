@@ -21,17 +21,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection as db_connection
 from django.db import transaction
 from pycrdt import Doc, get_state, merge_updates
 
@@ -43,18 +38,17 @@ from apps.collab.limits import (
     CollabLimits,
 )
 from apps.collab.presence import AwarenessTable
+from apps.collab.storage import room_after_unload, room_db, room_load, room_missing_rows
 from apps.diagrams.events import diagram_group
 from apps.diagrams.live import (
     LoadedDocument,
     document_apply_update,
     document_load,
-    document_pending_count,
     document_summary_refresh,
 )
-from apps.diagrams.models import Diagram, DiagramUpdate
+from apps.diagrams.models import Diagram
 
 logger = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 AWARENESS_EVENT = "awareness.update"
 DOC_UPDATE_EVENT = "doc.update"
@@ -62,29 +56,6 @@ PRESENCE_BATCH_SECONDS = 0.025
 # Channel names of sockets that left recently: their stored updates may still come back to us
 # over the channel layer, and were already delivered here.
 RECENT_SENDERS = 1024
-
-
-def _keeping_connection(function: Callable[..., _T]) -> Callable[..., _T]:
-    def run(*args: Any, **kwargs: Any) -> _T:
-        try:
-            return function(*args, **kwargs)
-        except BaseException:
-            # A broken or aborted connection is not reused: the next call opens a fresh one.
-            db_connection.close()
-            raise
-
-    return run
-
-
-def room_db(function: Callable[..., _T]) -> Callable[..., Awaitable[_T]]:
-    """Run room database work on the shared database thread, keeping its connection open.
-
-    `database_sync_to_async` closes the connection after every call (CONN_MAX_AGE=0), so each
-    stored update would pay for a new Postgres connection; rooms write many times a second.
-    The thread is the process-wide one every consumer's database call runs on, so this is one
-    connection per process, not one per room.
-    """
-    return sync_to_async(_keeping_connection(function), thread_sensitive=True)
 
 
 class Connection(Protocol):
@@ -139,7 +110,7 @@ class Room:
         self.channel_name = await layer.new_channel("collab.room.")
         await layer.group_add(diagram_group(self.diagram_id), self.channel_name)
         try:
-            self._diagram, self._snapshot_updates, self.loaded = await room_db(_load)(
+            self._diagram, self._snapshot_updates, self.loaded = await room_db(room_load)(
                 self.diagram_id
             )
         except BaseException:
@@ -168,7 +139,7 @@ class Room:
         layer = get_channel_layer()
         if layer is not None:
             await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
-        await room_db(_after_unload)(self.diagram_id, self._dirty)
+        await room_db(room_after_unload)(self.diagram_id, self._dirty)
 
     # ---- sockets ----------------------------------------------------------------------------
 
@@ -422,7 +393,7 @@ class Room:
         """Apply rows (or a compacted snapshot) this room never received; send what was new."""
         async with self.lock:
             known = set(self.loaded.update_ids)
-        snapshot, snapshot_updates, row_ids, rows = await room_db(_missing)(
+        snapshot, snapshot_updates, row_ids, rows = await room_db(room_missing_rows)(
             self.diagram_id, known, self._snapshot_updates
         )
         if snapshot is None and not rows:
@@ -479,94 +450,3 @@ class Room:
             await layer.group_send(diagram_group(self.diagram_id), event)
         except Exception:  # presence is best effort; clients renew it every 15 s
             logger.exception("could not relay awareness", extra={"diagram_id": self.diagram_id})
-
-
-def _load(diagram_id: int) -> tuple[Diagram, int, LoadedDocument]:
-    diagram = Diagram.objects.get(pk=diagram_id)
-    return diagram, diagram.snapshot_updates, document_load(diagram_id=diagram_id)
-
-
-def _missing(
-    diagram_id: int, known: set[int], snapshot_updates: int
-) -> tuple[bytes | None, int, list[int], list[tuple[int, bytes]]]:
-    """The snapshot if it was compacted since we looked, every row id, and the rows we lack.
-
-    The snapshot is read before the rows: a compaction in between deletes rows we then do not
-    see, but it also moves `snapshot_updates`, so the next round fetches the new snapshot.
-    """
-    seen = Diagram.objects.filter(pk=diagram_id).values_list("snapshot_updates", flat=True).first()
-    if seen is None:
-        return None, snapshot_updates, [], []
-    compacted: bytes | None = None
-    if seen != snapshot_updates:
-        snapshot = Diagram.objects.filter(pk=diagram_id).values_list("snapshot", flat=True).first()
-        compacted = bytes(snapshot or b"")
-    ids = list(DiagramUpdate.objects.filter(diagram_id=diagram_id).values_list("id", flat=True))
-    missing = [row_id for row_id in ids if row_id not in known]
-    rows = [
-        (row_id, bytes(data))
-        for row_id, data in DiagramUpdate.objects.filter(pk__in=missing)
-        .order_by("id")
-        .values_list("id", "data")
-    ]
-    return compacted, seen, ids, rows
-
-
-def _after_unload(diagram_id: int, dirty: bool) -> None:
-    """Refresh the list columns, and compact when enough updates piled up."""
-    from apps.diagrams.tasks import diagram_compact
-
-    if not Diagram.objects.filter(pk=diagram_id).exists():
-        return
-    try:
-        if dirty:
-            document_summary_refresh(diagram_id=diagram_id)
-        if document_pending_count(diagram_id=diagram_id) >= settings.SOPSTUDIO_COMPACT_AFTER:
-            diagram_compact.delay(diagram_id)
-    except Exception:  # the next room or the periodic compaction catches up
-        logger.exception("housekeeping after unload failed", extra={"diagram_id": diagram_id})
-
-
-class RoomRegistry:
-    """The rooms of one event loop; joining and leaving one diagram are serialised."""
-
-    def __init__(self) -> None:
-        self.rooms: dict[int, Room] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
-
-    def _lock(self, diagram_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(diagram_id, asyncio.Lock())
-
-    async def join(self, diagram_id: int, connection: Connection) -> tuple[Room, bytes]:
-        """The diagram's room (loaded if needed) with the socket admitted, and its state vector."""
-        async with self._lock(diagram_id):
-            room = self.rooms.get(diagram_id)
-            if room is None:
-                room = Room(diagram_id, CollabLimits.from_settings())
-                await room.open()
-                self.rooms[diagram_id] = room
-            state_vector = await room.add(connection)
-            return room, state_vector
-
-    async def leave(self, room: Room, connection: Connection) -> None:
-        """Remove the socket; the last one out unloads the room."""
-        async with self._lock(room.diagram_id):
-            await room.remove(connection)
-            if room.connections or self.rooms.get(room.diagram_id) is not room:
-                return
-            del self.rooms[room.diagram_id]
-            await room.close()
-
-
-_registries: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomRegistry] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def room_registry() -> RoomRegistry:
-    """This event loop's rooms (a process serves from one loop; tests may run several)."""
-    loop = asyncio.get_running_loop()
-    registry = _registries.get(loop)
-    if registry is None:
-        registry = _registries[loop] = RoomRegistry()
-    return registry

@@ -15,7 +15,7 @@ from pycrdt import Map
 from apps.accounts.models import Membership, Role
 from apps.accounts.services import membership_remove, membership_role_update
 from apps.collab import protocol
-from apps.collab.rooms import room_registry
+from apps.collab.registry import room_registry
 from apps.diagrams.models import Diagram, DiagramUpdate
 from tests.collab.conftest import diagram_with_nodes, session_cookie, sop_content, token_for
 from tests.collab.node_peers import normalise
