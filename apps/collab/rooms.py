@@ -211,9 +211,16 @@ class Room:
                 # The Doc holds changes Postgres does not: rebuild it from Postgres and make
                 # the senders reconnect, which re-sends their changes through a full sync.
                 logger.exception("could not store updates", extra={"diagram_id": self.diagram_id})
-                self.loaded = await room_db(document_load)(diagram_id=self.diagram_id)
                 for item in accepted:
                     item.connection.close_with(CLOSE_SERVER_ERROR, "could not store the change")
+                try:
+                    self.loaded = await room_db(document_load)(diagram_id=self.diagram_id)
+                except Exception:
+                    # Without a Doc that matches Postgres the room cannot serve anyone: close
+                    # every socket; the room unloads and the clients' reconnects reload it.
+                    logger.exception("could not reload room", extra={"diagram_id": self.diagram_id})
+                    for connection in list(self.connections):
+                        connection.close_with(CLOSE_SERVER_ERROR, "the diagram could not be read")
                 return
         self._dirty = True
 

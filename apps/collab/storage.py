@@ -80,9 +80,9 @@ def room_after_unload(diagram_id: int, dirty: bool) -> None:
     """Refresh the list columns, and compact when enough updates piled up."""
     from apps.diagrams.tasks import diagram_compact
 
-    if not Diagram.objects.filter(pk=diagram_id).exists():
-        return
     try:
+        if not Diagram.objects.filter(pk=diagram_id).exists():
+            return
         if dirty:
             document_summary_refresh(diagram_id=diagram_id)
         if document_pending_count(diagram_id=diagram_id) >= settings.SOPSTUDIO_COMPACT_AFTER:

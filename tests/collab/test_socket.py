@@ -455,3 +455,49 @@ async def test_a_compaction_while_people_edit_loses_nothing(
     assert content["nodes"] == normalise(nodes_json(first.doc))
     await first.disconnect()
     await second.disconnect()
+
+
+def _refuse_inserts(diagram_id: int, refuse: bool) -> None:
+    """A real Postgres failure: a trigger that rejects this diagram's update rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if refuse:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION collab_test_refuse() RETURNS trigger AS $$ "
+                "BEGIN RAISE EXCEPTION 'refused by test'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER collab_test_refuse BEFORE INSERT ON diagrams_diagramupdate "
+                f"FOR EACH ROW WHEN (NEW.diagram_id = {int(diagram_id)}) "
+                "EXECUTE FUNCTION collab_test_refuse()"
+            )
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS collab_test_refuse ON diagrams_diagramupdate")
+            cursor.execute("DROP FUNCTION IF EXISTS collab_test_refuse()")
+
+
+async def test_an_edit_that_could_not_be_stored_is_never_shown_and_is_resent_on_reconnect(
+    diagram: Diagram, editor_token: str, owner: Any
+) -> None:
+    writer = await _joined(diagram, editor_token)
+    reader = await _joined(diagram, await database_sync_to_async(token_for)(owner))
+    before = await rows(diagram.pk)
+    await database_sync_to_async(_refuse_inserts)(diagram.pk, True)
+    try:
+        writer.edit(lambda nodes: nodes.__setitem__("gamma", Map({"label": "Kept"})))
+        await writer.flush()
+        assert await writer.wait_closed() == 1011
+        await reader.pump(0.3)
+        assert "gamma" not in nodes_json(reader.doc)  # never shown before it is stored
+        assert await rows(diagram.pk) == before
+    finally:
+        await database_sync_to_async(_refuse_inserts)(diagram.pk, False)
+    # The client reconnects; the server's sync step 1 brings the edit back, and now it sticks.
+    await writer.connect()
+    await writer.pump(0.3)
+    await reader.pump(0.3)
+    assert nodes_json(reader.doc)["gamma"]["label"] == "Kept"
+    assert await rows(diagram.pk) > before
+    await writer.disconnect()
+    await reader.disconnect()
