@@ -199,7 +199,14 @@ def test_pdf_a_3b_structures_are_present(history: dict[str, Any]) -> None:
     root = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="B"', xmp)
-    assert "Fraud detection API" in xmp  # dc:title agrees with the Info dictionary
+    # The XMP metadata says what the Info dictionary says (PDF/A requires them to agree).
+    info = reader.metadata
+    assert info is not None
+    assert f'<rdf:li xml:lang="x-default">{info["/Title"]}</rdf:li>' in xmp
+    assert f"<rdf:li>{info['/Author']}</rdf:li>" in xmp
+    assert f'pdf:Producer="{info["/Producer"]}"' in xmp
+    assert f"<xmp:CreatorTool>{info['/Creator']}</xmp:CreatorTool>" in xmp
+    assert "<xmp:CreateDate>" in xmp and "/CreationDate" in info
     intent = root["/OutputIntents"][0].get_object()
     assert intent["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intent
     assert reader.trailer.get("/ID")
