@@ -74,10 +74,6 @@ def _advance(family: str, bold: bool, char: str) -> float:
     return float(_scaled_font(family, bold).text_extents(char)[4]) / 100.0
 
 
-def char_width(char: str, size: float, bold: bool = False) -> float:
-    return _advance(font_for(char), bold, char) * size
-
-
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width as cairosvg will draw it: one character after another, each in its font."""
     return sum(_advance(font_for(char), bold, char) for char in text) * size
