@@ -11,7 +11,7 @@ import {
   type Node,
   type OnSelectionChangeParams,
 } from "@xyflow/react";
-import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, type DragEvent, type MouseEvent } from "react";
 import type { SopEdge, SopNode } from "../../lib/flow";
 import { LAYOUT, edgeKindOf, nodeKindOf, stageOf } from "../../lib/theme";
 import { useEditor, useEditorHandle } from "../../store/context";
@@ -142,6 +142,23 @@ export function DiagramCanvas({ onCursor, onSelection, onMenu, onEdgeOpen, ready
     [handle, onMenu],
   );
 
+  // Every prop handed to <ReactFlow> must keep its identity across renders: this component
+  // re-renders on every drag frame (the controlled `nodes` change), and a fresh callback or style
+  // object there re-renders React Flow's memoised graph view, and with a fresh edge handler every
+  // one of the hundreds of edge wrappers; fresh drag callbacks each cost a React Flow store update
+  // that re-runs every node's and edge's selector (bench_editor.py, zoomed to fit at 500 nodes).
+  const onDragStart = useCallback(() => handle.store.getState().dragStart(), [handle]);
+  const onDragStop = useCallback(() => handle.store.getState().dragStop(), [handle]);
+  const onEdgeDoubleClick = useMemo(
+    () => (onEdgeOpen ? (_event: MouseEvent, edge: SopEdge) => onEdgeOpen(edge.id) : undefined),
+    [onEdgeOpen],
+  );
+  const connectColour = edgeKindOf(connectKind).color;
+  const connectionLineStyle = useMemo(
+    () => ({ stroke: connectColour, strokeWidth: 2, strokeDasharray: "5 4" }),
+    [connectColour],
+  );
+
   const onPaneContextMenu = useCallback(
     (event: MouseEvent | globalThis.MouseEvent) => {
       if (!onMenu) return;
@@ -177,12 +194,12 @@ export function DiagramCanvas({ onCursor, onSelection, onMenu, onEdgeOpen, ready
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        onNodeDragStart={() => handle.store.getState().dragStart()}
-        onNodeDragStop={() => handle.store.getState().dragStop()}
-        onSelectionDragStart={() => handle.store.getState().dragStart()}
-        onSelectionDragStop={() => handle.store.getState().dragStop()}
+        onNodeDragStart={onDragStart}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStart={onDragStart}
+        onSelectionDragStop={onDragStop}
         onNodeDoubleClick={onNodeDoubleClick}
-        onEdgeDoubleClick={onEdgeOpen ? (_event, edge) => onEdgeOpen(edge.id) : undefined}
+        onEdgeDoubleClick={onEdgeDoubleClick}
         onNodeContextMenu={onNodeContextMenu}
         onEdgeContextMenu={onEdgeContextMenu}
         onPaneContextMenu={onPaneContextMenu}
@@ -204,7 +221,7 @@ export function DiagramCanvas({ onCursor, onSelection, onMenu, onEdgeOpen, ready
         zoomOnDoubleClick={false}
         onlyRenderVisibleElements={nodes.length > 300}
         proOptions={proOptions}
-        connectionLineStyle={{ stroke: edgeKindOf(connectKind).color, strokeWidth: 2, strokeDasharray: "5 4" }}
+        connectionLineStyle={connectionLineStyle}
         fitView={false}
       >
         <GridDots />
