@@ -94,6 +94,10 @@ class ServerProcess:
                 str(self.port),
                 "--ws-max-size",
                 "16777216",
+                # As in production (Procfile): Yjs updates are small, and compressing each one
+                # once per socket cost more than it saved.
+                "--ws-per-message-deflate",
+                "false",
                 "--log-level",
                 "warning",
             ],

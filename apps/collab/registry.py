@@ -7,6 +7,7 @@ import weakref
 
 from apps.collab.limits import CollabLimits
 from apps.collab.rooms import Connection, Room
+from apps.diagrams.live import UpdateAppender
 
 
 class RoomRegistry:
@@ -15,6 +16,8 @@ class RoomRegistry:
     def __init__(self) -> None:
         self.rooms: dict[int, Room] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        # One database connection for all rooms of the loop, open while any room is.
+        self.appender = UpdateAppender()
 
     def _lock(self, diagram_id: int) -> asyncio.Lock:
         return self._locks.setdefault(diagram_id, asyncio.Lock())
@@ -24,7 +27,7 @@ class RoomRegistry:
         async with self._lock(diagram_id):
             room = self.rooms.get(diagram_id)
             if room is None:
-                room = Room(diagram_id, CollabLimits.from_settings())
+                room = Room(diagram_id, CollabLimits.from_settings(), self.appender)
                 await room.open()
                 self.rooms[diagram_id] = room
             state_vector = await room.add(connection)
@@ -38,6 +41,10 @@ class RoomRegistry:
                 return
             del self.rooms[room.diagram_id]
             await room.close()
+            if not self.rooms:
+                # An idle process holds no connection (and tests' databases can be dropped);
+                # the next room's first write reconnects.
+                await self.appender.close()
 
 
 _registries: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomRegistry] = (

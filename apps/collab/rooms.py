@@ -7,8 +7,9 @@ when its last one leaves. It owns:
   storing a client's update, applying an update from elsewhere) holds the lock, so no socket is
   ever shown an update that is not committed yet;
 - a writer task that merges the updates waiting per socket, applies them, appends them to
-  Postgres in one transaction and only then sends them to the room's other sockets (the
-  channel layer carries them to other processes after the commit);
+  Postgres in one committed INSERT (from the event loop, see `UpdateAppender`) and only then
+  sends them to the room's other sockets (the channel layer carries them to other processes
+  after the commit);
 - one channel-layer channel in the diagram's group, so an update from another process or from
   the REST API is received and decoded once per process, not once per socket;
 - the awareness table of everyone present in any process;
@@ -27,7 +28,6 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
-from django.db import transaction
 from pycrdt import Doc, get_state, merge_updates
 
 from apps.collab import protocol
@@ -41,8 +41,10 @@ from apps.collab.presence import AwarenessTable
 from apps.collab.storage import room_after_unload, room_db, room_load, room_missing_rows
 from apps.diagrams.events import diagram_group
 from apps.diagrams.live import (
+    AcceptedUpdate,
     LoadedDocument,
-    document_apply_update,
+    UpdateAppender,
+    document_append_accepted,
     document_load,
     document_summary_refresh,
 )
@@ -76,12 +78,17 @@ class _Accepted:
     update: bytes
 
 
+def _user_id(user: User | None) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
+
+
 class Room:
     """The live state of one diagram in this process; see the module docstring."""
 
-    def __init__(self, diagram_id: int, limits: CollabLimits) -> None:
+    def __init__(self, diagram_id: int, limits: CollabLimits, appender: UpdateAppender) -> None:
         self.diagram_id = diagram_id
         self.limits = limits
+        self.appender = appender
         self.lock = asyncio.Lock()
         self.connections: list[Connection] = []
         self.awareness = AwarenessTable()
@@ -117,7 +124,6 @@ class Room:
             await layer.group_discard(diagram_group(self.diagram_id), self.channel_name)
             raise
         self._doc_bytes = len(self.loaded.state())
-        self._loop = asyncio.get_running_loop()
         self._tasks = [
             asyncio.create_task(self._listen(layer)),
             asyncio.create_task(self._write_loop()),
@@ -206,7 +212,20 @@ class Room:
             if not accepted:
                 return
             try:
-                await room_db(self._store)(accepted)
+                await document_append_accepted(
+                    appender=self.appender,
+                    loaded=self.loaded,
+                    updates=[
+                        AcceptedUpdate(
+                            update=item.update,
+                            user_id=_user_id(item.connection.user),
+                            sender=item.connection.channel_name,
+                        )
+                        for item in accepted
+                    ],
+                    # Our own sockets first: they need not wait for the Redis publish.
+                    on_commit=lambda: self._fan_out(accepted),
+                )
             except Exception:
                 # The Doc holds changes Postgres does not: rebuild it from Postgres and make
                 # the senders reconnect, which re-sends their changes through a full sync.
@@ -267,30 +286,6 @@ class Room:
             return None
         self._doc_bytes += len(update)
         return update
-
-    def _store(self, accepted: list[_Accepted]) -> None:
-        """Append every accepted update in one transaction; broadcasts go out on commit.
-
-        Our own sockets are served first: the hook registered before the service's own runs
-        first after the commit, and only hands the updates to the event loop, so they do not
-        wait for the channel-layer publish that follows.
-        """
-        loop = self._loop
-        with transaction.atomic():
-            transaction.on_commit(lambda: loop.call_soon_threadsafe(self._fan_out, accepted))
-            for item in accepted:
-                self._store_one(item)
-
-    def _store_one(self, item: _Accepted) -> None:
-        assert self._diagram is not None
-        document_apply_update(
-            diagram=self._diagram,
-            update=item.update,
-            user=item.connection.user,
-            origin="websocket",
-            sender=item.connection.channel_name,
-            loaded=self.loaded,
-        )
 
     # ---- presence ---------------------------------------------------------------------------
 

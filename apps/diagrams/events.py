@@ -44,3 +44,20 @@ def doc_update_broadcast(*, diagram_id: int, update: bytes, sender: str = "") ->
             logger.exception("could not broadcast update", extra={"diagram_id": diagram_id})
 
     transaction.on_commit(send)
+
+
+async def doc_update_broadcast_committed(*, diagram_id: int, update: bytes, sender: str) -> None:
+    """Send an update already committed by the caller to every client, from an event loop."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    event: DocUpdateEvent = {
+        "type": "doc.update",
+        "diagram_id": diagram_id,
+        "update": update,
+        "sender": sender,
+    }
+    try:
+        await layer.group_send(diagram_group(diagram_id), event)
+    except Exception:  # clients heal by resyncing; the update is already stored
+        logger.exception("could not broadcast update", extra={"diagram_id": diagram_id})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -68,6 +68,18 @@ def private_channel_layer(settings: Any) -> None:
         config["prefix"] = f"collab-test-{uuid.uuid4().hex[:10]}"
     default["CONFIG"] = config
     settings.CHANNEL_LAYERS = {**layers, "default": default}
+
+
+@pytest.fixture
+async def update_connection_closed() -> AsyncIterator[None]:
+    """Close the test loop's update-row connection afterwards, so the test database can go.
+
+    In a server the last room to unload closes it; a test may end with sockets still open.
+    """
+    yield
+    from apps.collab.registry import room_registry
+
+    await room_registry().appender.close()
 
 
 def session_cookie(user: Any) -> str:

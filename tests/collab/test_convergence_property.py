@@ -21,7 +21,7 @@ from tests.collab.ypeer import YPeer
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("private_channel_layer"),
+    pytest.mark.usefixtures("private_channel_layer", "update_connection_closed"),
 ]
 
 NODE_IDS = ["n0", "n1", "n2", "n3"]

@@ -25,7 +25,7 @@ from tests.factories import member
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("private_channel_layer"),
+    pytest.mark.usefixtures("private_channel_layer", "update_connection_closed"),
 ]
 
 
