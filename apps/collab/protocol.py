@@ -173,6 +173,28 @@ def state_vector_covers(have: dict[int, int], other: dict[int, int]) -> bool:
     return all(have.get(client, 0) >= clock for client, clock in other.items())
 
 
+def diff_adds_nothing(diff: bytes, have: dict[int, int]) -> bool:
+    """True when a diff update (`get_update(update, state)`) holds no struct and deletes only
+    items `have` already covers.
+
+    `get_state(update)` cannot decide this: it counts only the clocks an update holds from
+    zero, so an update that arrives before one it depends on looks empty, and would be
+    dropped although the Doc keeps it pending. A delete of an item not yet received is
+    pending the same way.
+    """
+    reader = Reader(diff)
+    if reader.var_uint() != 0:  # a struct section for some client: something new
+        return False
+    for _ in range(reader.var_uint()):  # the delete set: client, ranges of (clock, length)
+        client = reader.var_uint()
+        known = have.get(client, 0)
+        for _ in range(reader.var_uint()):
+            clock, length = reader.var_uint(), reader.var_uint()
+            if clock + length > known:
+                return False
+    return True
+
+
 @dataclass(frozen=True)
 class AwarenessEntry:
     client_id: int

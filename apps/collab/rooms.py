@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
-from pycrdt import Doc, get_state, merge_updates
+from pycrdt import Doc, get_state, get_update, merge_updates
 
 from apps.collab import protocol
 from apps.collab.limits import (
@@ -260,7 +260,7 @@ class Room:
         doc = self.loaded.doc
         try:
             update = updates[0] if len(updates) == 1 else bytes(merge_updates(*updates))
-            update_clocks = protocol.decode_state_vector(bytes(get_state(update)))
+            get_state(update)  # decodes the whole update
         except (ValueError, protocol.ProtocolError):
             connection.close_with(CLOSE_BAD_MESSAGE, "not a Yjs update")
             return None
@@ -271,7 +271,7 @@ class Room:
             if self._doc_bytes + len(update) > limit:
                 connection.close_with(CLOSE_TOO_BIG, "the document would be too large")
                 return None
-        before = protocol.decode_state_vector(bytes(doc.get_state()))
+        before_state = bytes(doc.get_state())
         changes: list[bool] = []
         subscription = doc.observe(lambda _event: changes.append(True))
         try:
@@ -281,8 +281,12 @@ class Room:
             return None
         finally:
             doc.unobserve(subscription)
-        if not changes and protocol.state_vector_covers(before, update_clocks):
+        if not changes and protocol.diff_adds_nothing(
+            bytes(get_update(update, before_state)), protocol.decode_state_vector(before_state)
+        ):
             # Already known (a reconnecting client's sync step 2 repeats the delete set).
+            # An update the Doc holds pending (it arrived before one it depends on) changes
+            # nothing yet but is new: it is stored and sent like any other.
             return None
         self._doc_bytes += len(update)
         return update
