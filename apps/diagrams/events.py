@@ -29,19 +29,9 @@ def doc_update_broadcast(*, diagram_id: int, update: bytes, sender: str = "") ->
     """Send an update to every connected client once the transaction that stored it commits."""
 
     def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        event: DocUpdateEvent = {
-            "type": "doc.update",
-            "diagram_id": diagram_id,
-            "update": update,
-            "sender": sender,
-        }
-        try:
-            async_to_sync(layer.group_send)(diagram_group(diagram_id), event)
-        except Exception:  # clients heal by resyncing; the update is already stored
-            logger.exception("could not broadcast update", extra={"diagram_id": diagram_id})
+        async_to_sync(doc_update_broadcast_committed)(
+            diagram_id=diagram_id, update=update, sender=sender
+        )
 
     transaction.on_commit(send)
 
