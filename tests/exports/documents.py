@@ -158,6 +158,25 @@ def pdftotext(data: bytes, *args: str) -> str:
     return result.stdout
 
 
+def band_text(data: bytes, page: int, *, y: float, width: float, height: float) -> str:
+    """The text of one page inside the full-width band from `y` down `height` points."""
+    return pdftotext(
+        data,
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-x",
+        "0",
+        "-y",
+        str(int(y)),
+        "-W",
+        str(int(width)),
+        "-H",
+        str(int(height)),
+    )
+
+
 def body_text(data: bytes, *, top: float = 56, bottom: float = 48) -> str:
     """The text of every page without its header and footer bands, so a paragraph that runs
     over a page break reads as one."""
@@ -168,23 +187,7 @@ def body_text(data: bytes, *, top: float = 56, bottom: float = 48) -> str:
     parts = []
     for number, page in enumerate(PdfReader(io.BytesIO(data)).pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-        parts.append(
-            pdftotext(
-                data,
-                "-f",
-                str(number),
-                "-l",
-                str(number),
-                "-x",
-                "0",
-                "-y",
-                str(int(top)),
-                "-W",
-                str(int(width)),
-                "-H",
-                str(int(height - top - bottom)),
-            )
-        )
+        parts.append(band_text(data, number, y=top, width=width, height=height - top - bottom))
     return "".join(parts)
 
 

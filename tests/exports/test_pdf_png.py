@@ -15,6 +15,7 @@ from apps.exports.render.fasttext import fast_text
 from apps.exports.render.pdf import PAPERS
 from apps.exports.render.svg import render_svg
 from tests.exports.documents import (
+    band_text,
     fraud_content,
     hostile_content,
     pdf_tool,
@@ -66,21 +67,7 @@ def test_tiles_spread_a_big_diagram_over_numbered_pages_and_lose_nothing() -> No
     for number in range(1, pages + 1):
         text = pdftotext(data, "-f", str(number), "-l", str(number))
         # The footer band alone: text cut off at a tile's edge is still in the file nearby.
-        footer = pdftotext(
-            data,
-            "-f",
-            str(number),
-            "-l",
-            str(number),
-            "-x",
-            "0",
-            "-y",
-            str(height - 34),
-            "-W",
-            str(width),
-            "-H",
-            "34",
-        )
+        footer = band_text(data, number, y=height - 34, width=width, height=34)
         assert f"Page {number} of {pages}" in footer
         assert re.search(r"row \d+, column \d+ of \d+ x \d+", text)
         everything += squash(text)
