@@ -23,8 +23,13 @@ export function dateTime(iso: string): string {
 
 export function initials(name: string): string {
   const parts = name.trim().split(/[\s._-]+/).filter(Boolean);
-  const letters = parts.length >= 2 ? parts[0]![0]! + parts[1]![0]! : name.slice(0, 2);
+  // By code point, so a name that starts with an emoji keeps it whole.
+  const letters = parts.length >= 2 ? firstChar(parts[0]!) + firstChar(parts[1]!) : Array.from(name.trim()).slice(0, 2).join("");
   return letters.toUpperCase();
+}
+
+function firstChar(text: string): string {
+  return Array.from(text)[0] ?? "";
 }
 
 export const STATUS_LABEL: Record<string, { label: string; tone: "neutral" | "blue" | "green" | "amber" }> = {

@@ -9,6 +9,7 @@ import { patchEdges, patchNodes, sameRecord, selectedIds, toFlowEdge, toFlowNode
 import { portOffsets, type PortOffsets } from "../lib/edgeRouting";
 import { nearestInDirection, nextInOrder, snap, stageForBox, type Box, type Direction } from "../lib/geometry";
 import { newId } from "../lib/ids";
+import { noRemoteSelections, type PeerBadge, type PeerCursor, type PeerInfo } from "../lib/presence";
 import { EDGE_KINDS, LAYOUT, nodeKindOf, type EdgeKindId } from "../lib/theme";
 import {
   LOCAL_ORIGIN,
@@ -34,25 +35,7 @@ import {
 export type ConnectionState = "connecting" | "online" | "reconnecting" | "offline" | "denied" | "local";
 export type SidePanel = "inspector" | "document" | "versions" | "findings" | "comments" | "assistant";
 
-export interface PeerInfo {
-  clientId: number;
-  name: string;
-  color: string;
-  selection: string[];
-}
-
-export interface PeerCursor {
-  clientId: number;
-  name: string;
-  color: string;
-  x: number;
-  y: number;
-}
-
-export interface PeerBadge {
-  name: string;
-  color: string;
-}
+export type { PeerBadge, PeerCursor, PeerInfo };
 
 export const DRAG_WRITE_INTERVAL_MS = 50;
 const UNDO_CAPTURE_MS = 500;
@@ -219,7 +202,7 @@ export function createEditorStore(doc: Y.Doc, options: { readOnly: boolean }): E
       pendingEdits: 0,
       peers: [],
       cursors: [],
-      remoteSelections: {},
+      remoteSelections: noRemoteSelections(),
       canUndo: false,
       canRedo: false,
       snapToGrid: true,

@@ -6,25 +6,12 @@ import { WebsocketProvider } from "y-websocket";
 import type { StoreApi } from "zustand/vanilla";
 import { apiRequest } from "../api/client";
 import { docMakeEqual, docToContent, type DiagramContent } from "../lib/ydoc";
-import type { EditorState, PeerBadge, PeerCursor, PeerInfo } from "./editorStore";
+import { localPresence, presenceView } from "../lib/presence";
+import type { EditorState } from "./editorStore";
 
 export interface AwarenessUser {
   name: string;
   color: string;
-}
-
-export interface AwarenessState {
-  user?: AwarenessUser;
-  cursor?: { x: number; y: number } | null;
-  selection?: string[];
-}
-
-const PEER_COLOURS = ["#e11d48", "#7c3aed", "#0891b2", "#ea580c", "#16a34a", "#2563eb", "#c026d3", "#0d9488"];
-
-export function colourFor(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return PEER_COLOURS[hash % PEER_COLOURS.length]!;
 }
 
 export function wsBase(): string {
@@ -59,7 +46,7 @@ export function connectDiagram(
     maxBackoffTime: 5000,
   });
   const awareness = provider.awareness;
-  awareness.setLocalState({ user, cursor: null, selection: [] } satisfies AwarenessState);
+  awareness.setLocalState(localPresence(user.name, user.color));
 
   provider.on("status", ({ status }: { status: string }) => {
     const current = store.getState().connection;
@@ -105,31 +92,7 @@ export function connectDiagram(
   doc.on("update", onUpdate);
 
   const onAwareness = () => {
-    const peers: PeerInfo[] = [];
-    const cursors: PeerCursor[] = [];
-    const remoteSelections: Record<string, PeerBadge[]> = {};
-    awareness.getStates().forEach((raw, clientId) => {
-      if (clientId === doc.clientID) return;
-      const state = raw as AwarenessState;
-      if (!state.user) return;
-      const { name, color } = state.user;
-      const selection = Array.isArray(state.selection) ? state.selection.filter((id) => typeof id === "string") : [];
-      peers.push({ clientId, name, color, selection });
-      if (state.cursor && Number.isFinite(state.cursor.x) && Number.isFinite(state.cursor.y)) {
-        cursors.push({ clientId, name, color, x: state.cursor.x, y: state.cursor.y });
-      }
-      for (const id of selection) (remoteSelections[id] ??= []).push({ name, color });
-    });
-    peers.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);
-    const previous = store.getState().remoteSelections;
-    // Keep each node's badge list identical when unchanged, so its node does not re-render.
-    for (const [id, badges] of Object.entries(remoteSelections)) {
-      const before = previous[id];
-      if (before && before.length === badges.length && before.every((b, i) => b.name === badges[i]!.name && b.color === badges[i]!.color)) {
-        remoteSelections[id] = before;
-      }
-    }
-    set({ peers, cursors, remoteSelections });
+    store.setState(presenceView(awareness.getStates(), doc.clientID, store.getState().remoteSelections));
   };
   awareness.on("change", onAwareness);
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { useMe } from "../../hooks/useMe";
-import { colourFor } from "../../store/sync";
+import { colourFor } from "../../lib/presence";
 import { initials } from "../../lib/format";
 import { Icon } from "./Icon";
 
