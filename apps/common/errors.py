@@ -9,7 +9,6 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 ERROR_BAD_JSON = "bad_json"
 ERROR_INVALID = "invalid"
@@ -51,6 +50,13 @@ class NotFound(ServiceError):
 class PermissionDenied(ServiceError):
     status_code = 403
     code = ERROR_PERMISSION_DENIED
+
+
+class BadJson(ServiceError):
+    """A body that is not JSON we can hold: malformed, nested too deeply, NUL, inf, huge ints."""
+
+    status_code = 400
+    code = ERROR_BAD_JSON
 
 
 class PreconditionFailed(ServiceError):
@@ -105,6 +111,10 @@ _DRF_CODES: dict[type[Exception], str] = {
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every error an API view can raise onto one JSON shape and a fitting status."""
+    # Imported here: rest_framework.views loads the parser and paginator settings, which import
+    # this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.detail, exc.field), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):

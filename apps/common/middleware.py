@@ -1,14 +1,14 @@
-"""HTTP middleware: the content security policy and JSON answers for oversized bodies."""
+"""HTTP middleware: the content security policy, query strings we can hold, oversized bodies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from apps.common.errors import ERROR_TOO_LARGE, error_body
+from apps.common.errors import ERROR_INVALID, ERROR_TOO_LARGE, error_body
 
 
 class ContentSecurityPolicyMiddleware:
@@ -24,8 +24,40 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class QueryStringMiddleware:
+    """Refuses NUL in an API query parameter with 400: PostgreSQL cannot compare text with it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                parameters = list(request.GET.lists())
+            except TooManyFieldsSent:
+                return JsonResponse(
+                    error_body(ERROR_INVALID, "The query string has too many parameters."),
+                    status=400,
+                )
+            for name, values in parameters:
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return JsonResponse(
+                        error_body(
+                            ERROR_INVALID,
+                            "A query parameter contains a NUL character (%00).",
+                            name.replace("\x00", "\\u0000"),
+                        ),
+                        status=400,
+                    )
+        return self.get_response(request)
+
+
 class BodyTooLargeMiddleware:
-    """Refuses a body over the limit with 413 before any view reads it, even when chunked."""
+    """Refuses a declared body over the limit with 413 before any view reads it.
+
+    Bodies without a Content-Length are counted and limited one layer down, in
+    `apps.common.asgi.BodyLimitMiddleware`, which gives them a Content-Length.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
