@@ -3,12 +3,15 @@ import "./styles/app.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { ErrorBoundary } from "./components/ui/ErrorBoundary";
 
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <ErrorBoundary name="SOP Studio" variant="page">
+        <App />
+      </ErrorBoundary>
     </StrictMode>,
   );
 }

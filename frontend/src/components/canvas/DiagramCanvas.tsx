@@ -21,6 +21,7 @@ import { nodeTypes } from "../nodes/registry";
 import { useFitLanes } from "../../hooks/useFitLanes";
 import type { MenuTarget } from "./ContextMenu";
 import { Lanes } from "./Lanes";
+import { ErrorBoundary } from "../ui/ErrorBoundary";
 import { RemoteCursors } from "./RemoteCursors";
 
 export const PALETTE_MIME = "application/x-sop-node-kind";
@@ -237,7 +238,10 @@ export function DiagramCanvas({ onCursor, onSelection, onMenu, onEdgeOpen, ready
             position="bottom-right"
           />
         ) : null}
-        <RemoteCursors />
+        {/* Other people's pointers are decoration: if they fail, the canvas carries on without them. */}
+        <ErrorBoundary name="Cursors" variant="inline">
+          <RemoteCursors />
+        </ErrorBoundary>
       </ReactFlow>
     </div>
   );

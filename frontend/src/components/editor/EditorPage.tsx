@@ -14,15 +14,16 @@ import { tidyLayout } from "../../lib/layout";
 import { navigate } from "../../lib/router";
 import { IS_MAC, shortcutLabel } from "../../lib/shortcuts";
 import { LAYOUT, LIMITS } from "../../lib/theme";
+import { colourFor } from "../../lib/presence";
 import { docToContent } from "../../lib/ydoc";
 import { EditorContext, useEditor, useEditorHandle } from "../../store/context";
 import { createEditorStore, type EditorStoreHandle, type SidePanel } from "../../store/editorStore";
-import { colourFor } from "../../lib/presence";
 import { connectDiagram, type SyncHandle } from "../../store/sync";
 import { ContextMenu, type MenuItem, type MenuTarget } from "../canvas/ContextMenu";
 import { DiagramCanvas } from "../canvas/DiagramCanvas";
 import { Brand, UserMenu } from "../ui/AppHeader";
 import { Button, IconButton } from "../ui/Button";
+import { ErrorBoundary } from "../ui/ErrorBoundary";
 import { Badge, ErrorState, Spinner, toast } from "../ui/Feedback";
 import { Icon } from "../ui/Icon";
 import { CanvasControls } from "./CanvasControls";
@@ -44,6 +45,7 @@ const TABS: Array<{ id: SidePanel; label: string; icon: string }> = [
   { id: "comments", label: "Comments", icon: "comment" },
   { id: "assistant", label: "AI", icon: "sparkle" },
 ];
+const PANEL_NAMES = Object.fromEntries(TABS.map((tab) => [tab.id, tab.label])) as Record<SidePanel, string>;
 
 function TitleField() {
   const title = useEditor((s) => s.meta.title);
@@ -309,8 +311,12 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
           {!readOnly ? <UndoRedo /> : null}
         </div>
         <div className="editor-header-right">
-          <ConnectionBadge />
-          <PresenceList me={me} />
+          <ErrorBoundary name="Connection status" variant="inline">
+            <ConnectionBadge />
+          </ErrorBoundary>
+          <ErrorBoundary name="People here" variant="inline">
+            <PresenceList me={me} />
+          </ErrorBoundary>
           <span className="toolbar-divider" />
           <IconButton icon="help" label="Keyboard shortcuts" shortcut="?" onClick={() => set({ helpOpen: true })} />
           <Button icon="sparkle" onClick={() => set({ panel: "assistant" })} className="btn-ai">
@@ -329,9 +335,13 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
       </header>
       <div className="editor-body">
         {overlay ? (
-          <VersionViewer diagramId={diagram.id} overlay={overlay} liveContent={() => docToContent(handle.doc)} onClose={() => setOverlay(null)} />
+          <ErrorBoundary name="Version viewer" onDismiss={() => setOverlay(null)}>
+            <VersionViewer diagramId={diagram.id} overlay={overlay} liveContent={() => docToContent(handle.doc)} onClose={() => setOverlay(null)} />
+          </ErrorBoundary>
         ) : null}
-        <Palette />
+        <ErrorBoundary name="Palette">
+          <Palette />
+        </ErrorBoundary>
         <main className="editor-canvas" aria-label="Diagram canvas">
           <div className="canvas-stack">
             {readOnly ? (
@@ -339,17 +349,23 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
                 <Icon name="lock" size={14} /> You are viewing this diagram. Only owners and editors can change it.
               </div>
             ) : null}
-            <DiagramCanvas ready={synced} onCursor={setCursor} onMenu={setMenu} onEdgeOpen={openEdge} />
+            <ErrorBoundary name="Canvas">
+              <DiagramCanvas ready={synced} onCursor={setCursor} onMenu={setMenu} onEdgeOpen={openEdge} />
+            </ErrorBoundary>
             {menu ? (
-              <ContextMenu
-                target={menu}
-                readOnly={readOnly}
-                items={menuItems(menu)}
-                onEdgeKind={(kind) => menu.type === "edge" && state().patchEdge(menu.id, { kind })}
-                onClose={closeMenu}
-              />
+              <ErrorBoundary name="Menu" onDismiss={closeMenu}>
+                <ContextMenu
+                  target={menu}
+                  readOnly={readOnly}
+                  items={menuItems(menu)}
+                  onEdgeKind={(kind) => menu.type === "edge" && state().patchEdge(menu.id, { kind })}
+                  onClose={closeMenu}
+                />
+              </ErrorBoundary>
             ) : null}
-            <CanvasControls onTidy={() => void tidy()} tidying={tidying} />
+            <ErrorBoundary name="Canvas controls" variant="inline">
+              <CanvasControls onTidy={() => void tidy()} tidying={tidying} />
+            </ErrorBoundary>
             {!synced ? (
               <div className="canvas-loading">
                 {connection === "denied" ? (
@@ -365,29 +381,40 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
         </main>
         <aside className="side-panel" aria-label="Details">
           <SidePanelTabs panel={panel} onChange={(next) => set({ panel: next })} />
+          {/* Keyed by panel: a failed panel is retried when its tab is opened again. */}
           <div className="side-content">
-            {panel === "inspector" ? <Inspector /> : null}
-            {panel === "document" ? <DocumentSettings /> : null}
-            {panel === "versions" ? (
-              <VersionsPanel
-                diagramId={diagram.id}
-                canSave={!readOnly}
-                reloadKey={versionsKey}
-                onSaved={() => {
-                  setVersionsKey((k) => k + 1);
-                  setLatestVersion((n) => n + 1);
-                }}
-                onOpen={setOverlay}
-              />
-            ) : null}
-            {panel === "findings" ? <FindingsPanel /> : null}
-            {panel === "comments" ? <CommentsPanel /> : null}
-            {panel === "assistant" ? <AssistantPanel /> : null}
+            <ErrorBoundary key={panel} name={PANEL_NAMES[panel]}>
+              {panel === "inspector" ? <Inspector /> : null}
+              {panel === "document" ? <DocumentSettings /> : null}
+              {panel === "versions" ? (
+                <VersionsPanel
+                  diagramId={diagram.id}
+                  canSave={!readOnly}
+                  reloadKey={versionsKey}
+                  onSaved={() => {
+                    setVersionsKey((k) => k + 1);
+                    setLatestVersion((n) => n + 1);
+                  }}
+                  onOpen={setOverlay}
+                />
+              ) : null}
+              {panel === "findings" ? <FindingsPanel /> : null}
+              {panel === "comments" ? <CommentsPanel /> : null}
+              {panel === "assistant" ? <AssistantPanel /> : null}
+            </ErrorBoundary>
           </div>
         </aside>
       </div>
-      {helpOpen ? <ShortcutsOverlay onClose={() => set({ helpOpen: false })} /> : null}
-      {exporting ? <ExportDialog diagramId={diagram.id} latestVersion={latestVersion} onClose={() => setExporting(false)} /> : null}
+      {helpOpen ? (
+        <ErrorBoundary name="Keyboard shortcuts" onDismiss={() => set({ helpOpen: false })}>
+          <ShortcutsOverlay onClose={() => set({ helpOpen: false })} />
+        </ErrorBoundary>
+      ) : null}
+      {exporting ? (
+        <ErrorBoundary name="Export" onDismiss={() => setExporting(false)}>
+          <ExportDialog diagramId={diagram.id} latestVersion={latestVersion} onClose={() => setExporting(false)} />
+        </ErrorBoundary>
+      ) : null}
     </div>
   );
 }
