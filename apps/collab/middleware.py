@@ -35,16 +35,58 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def origin_allowed(origin: str) -> bool:
-    """An Origin is allowed when its host is one of settings.ALLOWED_HOSTS."""
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_parts(origin: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, with the scheme's default port filled in."""
     try:
         parsed = urlsplit(origin)
         hostname = parsed.hostname
+        port = parsed.port
     except ValueError:
+        return None
+    if parsed.scheme not in _DEFAULT_PORTS or not hostname:
+        return None
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment or parsed.username:
+        return None
+    return parsed.scheme, hostname.lower(), port or _DEFAULT_PORTS[parsed.scheme]
+
+
+def _own_origin(scope: Scope) -> tuple[str, str, int] | None:
+    """The origin of the socket's own URL: its scheme and `Host`, if we serve that host."""
+    host = _header(scope, b"host")
+    if not host:
+        return None
+    scheme = "https" if scope.get("scheme") in ("wss", "https") else "http"
+    own = _origin_parts(f"{scheme}://{host}")
+    if own is None or not validate_host(own[1], settings.ALLOWED_HOSTS):
+        return None
+    return own
+
+
+def _trusted(origin: tuple[str, str, int], trusted: str) -> bool:
+    """One CSRF_TRUSTED_ORIGINS entry; `https://*.example.com` covers its subdomains."""
+    wildcard = "://*." in trusted
+    pattern = _origin_parts(trusted.replace("://*.", "://", 1) if wildcard else trusted)
+    if pattern is None:
         return False
-    if parsed.scheme not in ("http", "https") or not hostname:
+    scheme, host, port = pattern
+    if origin[0] != scheme or origin[2] != port:
         return False
-    return validate_host(hostname, settings.ALLOWED_HOSTS)
+    return origin[1] == host or (wildcard and origin[1].endswith(f".{host}"))
+
+
+def origin_allowed(origin: str, scope: Scope) -> bool:
+    """Scheme, host and port must match exactly: the page's own origin (the `Host` it asked
+    for, if we serve it) or one of settings.CSRF_TRUSTED_ORIGINS. A host alone is not enough:
+    another port on the same machine is another site."""
+    parts = _origin_parts(origin)
+    if parts is None:
+        return False
+    if parts == _own_origin(scope):
+        return True
+    return any(_trusted(parts, trusted) for trusted in settings.CSRF_TRUSTED_ORIGINS)
 
 
 async def refuse_websocket(receive: Any, send: Any, *, reason: str) -> None:
@@ -66,7 +108,7 @@ class OriginMiddleware:
         if scope["type"] != "websocket":
             return await self.inner(scope, receive, send)
         origin = _header(scope, b"origin")
-        if origin is not None and not origin_allowed(origin):
+        if origin is not None and not origin_allowed(origin, scope):
             return await refuse_websocket(receive, send, reason="origin not allowed")
         scope = {**scope, HAS_ORIGIN_KEY: origin is not None}
         return await self.inner(scope, receive, send)

@@ -8,7 +8,6 @@ a `ProtocolError`, so a garbage frame never reaches the document.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -208,7 +207,7 @@ class AwarenessEntry:
 
 
 def decode_awareness_update(update: bytes) -> list[AwarenessEntry]:
-    """Parse the structure of an awareness update; states are checked by `awareness_checked`."""
+    """Parse the structure of an awareness update; states are checked by `presence`."""
     reader = Reader(update)
     count = reader.var_uint()
     entries: list[AwarenessEntry] = []
@@ -219,21 +218,6 @@ def decode_awareness_update(update: bytes) -> list[AwarenessEntry]:
     if not reader.at_end():
         raise ProtocolError("trailing bytes after the awareness update")
     return entries
-
-
-def awareness_checked(entry: AwarenessEntry) -> AwarenessEntry:
-    """The entry if its state is a JSON object or null (null spelled canonically)."""
-    if entry.state == "null":
-        return entry
-    try:
-        parsed = json.loads(entry.state)
-    except ValueError as exc:
-        raise ProtocolError("awareness state is not JSON") from exc
-    if parsed is None:
-        return AwarenessEntry(entry.client_id, entry.clock, "null")
-    if not isinstance(parsed, dict):
-        raise ProtocolError("awareness state must be an object or null")
-    return entry
 
 
 def encode_awareness_update(entries: list[AwarenessEntry]) -> bytes:

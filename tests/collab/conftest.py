@@ -25,7 +25,8 @@ def stored_content(diagram_id: int) -> dict[str, Any]:
     return normalise({"meta": meta.to_py(), "nodes": nodes.to_py(), "edges": edges.to_py()})
 
 
-def sop_content(*node_ids: str) -> dict[str, Any]:
+def sop_json(*node_ids: str) -> dict[str, Any]:
+    """A `sop-diagram/1` document with one process node per id, as a client sends it."""
     nodes = [
         {
             "id": node_id,
@@ -37,9 +38,11 @@ def sop_content(*node_ids: str) -> dict[str, Any]:
         }
         for node_id in node_ids
     ]
-    return content_parse(
-        {"schema": "sop-diagram/1", "meta": {"title": "Live"}, "nodes": nodes, "edges": []}
-    )
+    return {"schema": "sop-diagram/1", "meta": {"title": "Live"}, "nodes": nodes, "edges": []}
+
+
+def sop_content(*node_ids: str) -> Any:
+    return content_parse(sop_json(*node_ids))
 
 
 def diagram_with_nodes(diagram: Diagram, user: Any, *node_ids: str) -> Diagram:

@@ -56,7 +56,9 @@ def _apply_edit(peer: YPeer, op: tuple[str, str, int]) -> None:
     nodes = peer.nodes
     with peer.doc.transaction():
         if kind == "add" and node_id not in nodes:
-            nodes[node_id] = Map({"label": node_id, "x": value, "y": 0, "stage": "model"})
+            nodes[node_id] = Map(
+                {"kind": "process", "label": node_id, "x": value, "y": 0, "stage": "model"}
+            )
         elif kind == "move" and node_id in nodes:
             nodes[node_id]["x"] = value
             nodes[node_id]["y"] = value // 2

@@ -16,7 +16,7 @@ from pycrdt import Map
 from apps.collab import protocol
 from apps.diagrams.services import diagram_create
 from tests.collab.conftest import stored_content, token_for
-from tests.collab.ypeer import YPeer
+from tests.collab.ypeer import YPeer, sop_node
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -60,7 +60,7 @@ async def test_changes_sent_in_reverse_order_are_all_kept(workspace: Any, editor
 async def test_a_delete_sent_before_the_add_it_undoes_is_kept(workspace: Any, editor: Any) -> None:
     diagram_id, writer, reader = await _peers(workspace, editor)
     try:
-        writer.edit(lambda nodes: nodes.__setitem__("n1", Map({"label": "Temporary", "x": 1})))
+        writer.edit(lambda nodes: nodes.__setitem__("n1", sop_node("Temporary", x=1)))
         writer.edit(lambda nodes: nodes.__delitem__("n1"))
         await _send_reversed(writer)
         await reader.pump(0.3)

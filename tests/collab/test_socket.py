@@ -17,9 +17,9 @@ from apps.accounts.services import membership_remove, membership_role_update
 from apps.collab import protocol
 from apps.collab.registry import room_registry
 from apps.diagrams.models import Diagram, DiagramUpdate
-from tests.collab.conftest import diagram_with_nodes, session_cookie, sop_content, token_for
+from tests.collab.conftest import diagram_with_nodes, session_cookie, sop_json, token_for
 from tests.collab.node_peers import normalise
-from tests.collab.ypeer import YPeer, awareness_frame, nodes_json
+from tests.collab.ypeer import YPeer, awareness_frame, nodes_json, sop_node
 from tests.conftest import client_for
 from tests.factories import member
 
@@ -152,7 +152,7 @@ async def test_sync_step1_is_answered_at_any_time_from_the_room(
     reader = await _joined(diagram, await database_sync_to_async(token_for)(owner))
     # The reader misses a message (as if dropped), then its periodic resync heals the gap.
     reader_comm, reader.comm = reader.comm, None
-    writer.edit(lambda nodes: nodes.__setitem__("gamma", Map({"label": "G"})))
+    writer.edit(lambda nodes: nodes.__setitem__("gamma", sop_node("G")))
     await writer.flush()
     reader.comm = reader_comm
     assert reader.comm is not None
@@ -195,7 +195,7 @@ async def test_a_rest_put_reaches_connected_clients_live(
     diagram: Diagram, editor_token: str, editor: Any
 ) -> None:
     peer = await _joined(diagram, editor_token)
-    content = sop_content("alpha", "beta", "from_api")
+    content = sop_json("alpha", "beta", "from_api")
 
     def put() -> int:
         response = client_for(editor).put(
@@ -259,11 +259,14 @@ async def test_a_removed_member_is_closed_and_a_lowered_one_becomes_read_only(
 
     def revoke() -> None:
         membership_remove(
-            membership=Membership.objects.get(user=removed_user, workspace=workspace), actor=owner
+            user=owner,
+            workspace_id=workspace.pk,
+            membership_id=Membership.objects.get(user=removed_user, workspace=workspace).pk,
         )
         membership_role_update(
-            membership=Membership.objects.get(user=lowered_user, workspace=workspace),
-            actor=owner,
+            user=owner,
+            workspace_id=workspace.pk,
+            membership_id=Membership.objects.get(user=lowered_user, workspace=workspace).pk,
             role=Role.VIEWER,
         )
 
@@ -357,7 +360,9 @@ async def test_oversized_frames_updates_and_documents_are_closed_with_1009(
 
     grower = await _joined(diagram, editor_token)
     for index in range(6):
-        grower.edit(lambda nodes, i=index: nodes.__setitem__(f"n{i}", Map({"label": "y" * 1500})))
+        grower.edit(
+            lambda nodes, i=index: nodes.__setitem__(f"n{i}", sop_node("y", description="y" * 1500))
+        )
         await grower.flush()
     assert await grower.wait_closed() == 1009
     stored = await rows(diagram.pk) - before
@@ -406,7 +411,7 @@ async def test_a_room_unloading_with_many_pending_updates_compacts_them(
     try:
         peer = await _joined(diagram, editor_token)
         for index in range(5):
-            peer.edit(lambda nodes, i=index: nodes.__setitem__(f"c{i}", Map({"label": f"C{i}"})))
+            peer.edit(lambda nodes, i=index: nodes.__setitem__(f"c{i}", sop_node(f"C{i}")))
             await peer.flush()
             await peer.pump(0.1)  # one stored row each
         expected = nodes_json(peer.doc)
@@ -485,7 +490,7 @@ async def test_an_edit_that_could_not_be_stored_is_never_shown_and_is_resent_on_
     before = await rows(diagram.pk)
     await database_sync_to_async(_refuse_inserts)(diagram.pk, True)
     try:
-        writer.edit(lambda nodes: nodes.__setitem__("gamma", Map({"label": "Kept"})))
+        writer.edit(lambda nodes: nodes.__setitem__("gamma", sop_node("Kept")))
         await writer.flush()
         assert await writer.wait_closed() == 1011
         await reader.pump(0.3)

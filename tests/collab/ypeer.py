@@ -14,6 +14,7 @@ from apps.collab import protocol
 from sopstudio.asgi import application
 
 ORIGIN = "http://127.0.0.1:8000"
+HOST = "127.0.0.1:8000"
 
 
 class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
@@ -80,8 +81,10 @@ class YPeer:
         token: str | None = None,
         cookie: str | None = None,
         origin: str | None = ORIGIN,
+        host: str | None = HOST,
     ) -> None:
         self.diagram_id = diagram_id
+        self.host = host
         self.token = token
         self.cookie = cookie
         self.origin = origin
@@ -104,6 +107,8 @@ class YPeer:
 
     async def connect(self, *, handshake: bool = True) -> None:
         headers: list[tuple[bytes, bytes]] = []
+        if self.host:
+            headers.append((b"host", self.host.encode()))
         if self.origin:
             headers.append((b"origin", self.origin.encode()))
         if self.cookie:
@@ -202,6 +207,14 @@ class YPeer:
                     self.awareness.pop(entry.client_id, None)
                 else:
                     self.awareness[entry.client_id] = entry.state
+
+
+def sop_node(label: str, **values: Any) -> Map:
+    """A node as the editor creates it (kind, stage, label, position, fields)."""
+    return Map(
+        {"kind": "process", "stage": "model", "label": label, "x": 0, "y": 0, "fields": Map()}
+        | values
+    )
 
 
 def awareness_frame(client_id: int, clock: int, state: str) -> bytes:
