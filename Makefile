@@ -50,7 +50,7 @@ run: setup
 		DJANGO_DEBUG=$${DJANGO_DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile; \
 	else \
 		echo "Serving on http://$(HOST):$(PORT) (SQLite, in-process channel layer, inline jobs)"; \
-		DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/uvicorn sopstudio.asgi:application --host $(HOST) --port $(PORT) --ws-max-size 16777216 --ws-per-message-deflate false; \
+		DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/uvicorn sopstudio.asgi:application --host $(HOST) --port $(PORT) --ws-max-size 16777216 --ws-per-message-deflate false --no-proxy-headers; \
 	fi
 
 lint: $(VENV)/.installed-dev

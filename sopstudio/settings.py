@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "apps.diagrams",
     "apps.collab",
     "apps.exports",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.BodyTooLargeMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sopstudio.urls"
@@ -114,6 +118,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The sign-in throttle (django-axes) checks every authenticate() call before the password does.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Proxies in front of uvicorn that append to X-Forwarded-For. 0: the socket peer is the client
+# and the header is ignored (uvicorn runs with --no-proxy-headers, so it never rewrites it).
+SOPSTUDIO_TRUSTED_PROXIES = env_int("SOPSTUDIO_TRUSTED_PROXIES", 0)
+# Sign-in throttle (apps/accounts/throttling.py): an address is locked after this many failed
+# sign-ins within the cool-off, a username after this many from all addresses together, each
+# address counting for at most its own limit, so one address never locks anyone else out.
+AXES_FAILURE_LIMIT = env_int("SOPSTUDIO_SIGNIN_ADDRESS_LIMIT", 10)
+SOPSTUDIO_SIGNIN_USERNAME_LIMIT = env_int("SOPSTUDIO_SIGNIN_USERNAME_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SOPSTUDIO_SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_HANDLER = "apps.accounts.throttling.SignInAttemptHandler"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+# Tries while locked are not counted (the lock ends a cool-off after the last counted failure),
+# and a success does not reset the count (else a guesser would reset it with an own account).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -158,6 +185,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["apps.common.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.common.pagination.PagePagination",
     "PAGE_SIZE": 50,
+    "NUM_PROXIES": SOPSTUDIO_TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.common.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

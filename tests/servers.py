@@ -98,6 +98,9 @@ class ServerProcess:
                 # once per socket cost more than it saved.
                 "--ws-per-message-deflate",
                 "false",
+                # As in production: the app alone reads X-Forwarded-For, through the trusted
+                # proxy count; uvicorn must not rewrite the client address from it.
+                "--no-proxy-headers",
                 "--log-level",
                 "warning",
             ],

@@ -4,30 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from apps.accounts.models import Membership, Role
-from apps.accounts.selectors import membership_list, workspace_get_for_user, workspace_list_for_user
+from apps.accounts.models import Role
+from apps.accounts.selectors import (
+    membership_list,
+    workspace_get_with_role,
+    workspace_list_for_user,
+)
 from apps.accounts.services import (
+    auth_token_obtain,
     membership_invite,
     membership_remove,
     membership_role_update,
     workspace_create,
 )
 from apps.common.api import request_user
-from apps.common.errors import NotFound, ValidationFailed
 
 
-class LoginThrottle(AnonRateThrottle):
-    rate = "30/min"
+def _display_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(source="key")
 
 
 class TokenObtainApi(APIView):
@@ -35,28 +40,23 @@ class TokenObtainApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    throttle_classes = [LoginThrottle]
+    # Failed tries are counted per address and per username by the sign-in throttle (axes).
+    throttle_classes: list[type] = []
 
     class TokenObtainInput(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=512, trim_whitespace=False)
 
-    @extend_schema(
-        request=TokenObtainInput,
-        responses=inline_serializer("Token", {"token": serializers.CharField()}),
-    )
+    @extend_schema(request=TokenObtainInput, responses=TokenSerializer)
     def post(self, request: Request) -> Response:
         data = self.TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
+        token = auth_token_obtain(
+            request=request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
-        if user is None or not user.is_active:
-            raise ValidationFailed("Wrong username or password.", code="bad_credentials")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response(TokenSerializer(token).data)
 
 
 class MeApi(APIView):
@@ -64,37 +64,24 @@ class MeApi(APIView):
         id = serializers.IntegerField()
         username = serializers.CharField()
         email = serializers.CharField()
-        display_name = serializers.CharField()
+        display_name = serializers.SerializerMethodField()
+
+        def get_display_name(self, user: Any) -> str:
+            return _display_name(user)
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request) -> Response:
-        user: Any = request_user(request)
-        return Response(
-            {
-                "id": user.pk,
-                "username": user.username,
-                "email": user.email,
-                "display_name": user.get_full_name() or user.username,
-            }
-        )
+        return Response(self.OutputSerializer(request_user(request)).data)
 
 
 class WorkspaceOutputSerializer(serializers.Serializer):
+    """A workspace annotated with the requesting user's `role` in it (see the selectors)."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
     created_at = serializers.DateTimeField()
-
-
-def _workspace_out(workspace: Any, role: str) -> dict[str, Any]:
-    return {
-        "id": workspace.pk,
-        "name": workspace.name,
-        "slug": workspace.slug,
-        "role": role,
-        "created_at": workspace.created_at,
-    }
 
 
 class WorkspaceListApi(APIView):
@@ -103,45 +90,42 @@ class WorkspaceListApi(APIView):
 
     @extend_schema(responses=WorkspaceOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        user = request_user(request)
-        roles = dict(Membership.objects.filter(user=user).values_list("workspace_id", "role"))
-        return Response(
-            [_workspace_out(ws, roles[ws.pk]) for ws in workspace_list_for_user(user=user)]
-        )
+        workspaces = workspace_list_for_user(user=request_user(request))
+        return Response(WorkspaceOutputSerializer(workspaces, many=True).data)
 
     @extend_schema(request=WorkspaceCreateInput, responses={201: WorkspaceOutputSerializer})
     def post(self, request: Request) -> Response:
         data = self.WorkspaceCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        workspace = workspace_create(name=data.validated_data["name"], owner=request_user(request))
-        return Response(_workspace_out(workspace, Role.OWNER), status=201)
+        user = request_user(request)
+        workspace = workspace_create(name=data.validated_data["name"], owner=user)
+        created = workspace_get_with_role(user=user, workspace_id=workspace.pk)
+        return Response(WorkspaceOutputSerializer(created).data, status=201)
 
 
 class WorkspaceDetailApi(APIView):
     @extend_schema(responses=WorkspaceOutputSerializer)
     def get(self, request: Request, workspace_id: int) -> Response:
-        workspace, role = workspace_get_for_user(
-            user=request_user(request), workspace_id=workspace_id
-        )
-        return Response(_workspace_out(workspace, role))
+        workspace = workspace_get_with_role(user=request_user(request), workspace_id=workspace_id)
+        return Response(WorkspaceOutputSerializer(workspace).data)
 
 
 class MemberOutputSerializer(serializers.Serializer):
+    """A member as the requesting user may see them: the email only where the selector allows."""
+
     id = serializers.IntegerField()
     user_id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.CharField()
-    role = serializers.CharField()
+    username = serializers.CharField(source="user.username")
+    display_name = serializers.SerializerMethodField()
+    email = serializers.CharField(
+        source="visible_email",
+        allow_null=True,
+        help_text="Shown to the member themself and to the owner who added them by this address.",
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
 
-
-def _member_out(membership: Membership) -> dict[str, Any]:
-    return {
-        "id": membership.pk,
-        "user_id": membership.user_id,
-        "username": membership.user.get_username(),
-        "email": getattr(membership.user, "email", ""),
-        "role": membership.role,
-    }
+    def get_display_name(self, membership: Any) -> str:
+        return _display_name(membership.user)
 
 
 class MemberListApi(APIView):
@@ -151,50 +135,41 @@ class MemberListApi(APIView):
 
     @extend_schema(responses=MemberOutputSerializer(many=True))
     def get(self, request: Request, workspace_id: int) -> Response:
-        workspace, _ = workspace_get_for_user(user=request_user(request), workspace_id=workspace_id)
-        return Response([_member_out(m) for m in membership_list(workspace=workspace)])
+        members = membership_list(user=request_user(request), workspace_id=workspace_id)
+        return Response(MemberOutputSerializer(members, many=True).data)
 
     @extend_schema(request=MemberInviteInput, responses={201: MemberOutputSerializer})
     def post(self, request: Request, workspace_id: int) -> Response:
-        workspace, _ = workspace_get_for_user(user=request_user(request), workspace_id=workspace_id)
         data = self.MemberInviteInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_invite(
-            workspace=workspace,
-            actor=request_user(request),
+            user=request_user(request),
+            workspace_id=workspace_id,
             identifier=data.validated_data["user"],
             role=data.validated_data["role"],
         )
-        return Response(_member_out(membership), status=201)
+        return Response(MemberOutputSerializer(membership).data, status=201)
 
 
 class MemberDetailApi(APIView):
     class MemberRoleInput(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
-    def _membership(self, request: Request, workspace_id: int, membership_id: int) -> Membership:
-        workspace, _ = workspace_get_for_user(user=request_user(request), workspace_id=workspace_id)
-        membership = (
-            Membership.objects.filter(pk=membership_id, workspace=workspace)
-            .select_related("user", "workspace")
-            .first()
-        )
-        if membership is None:
-            raise NotFound("Member not found.")
-        return membership
-
     @extend_schema(request=MemberRoleInput, responses=MemberOutputSerializer)
     def patch(self, request: Request, workspace_id: int, membership_id: int) -> Response:
-        membership = self._membership(request, workspace_id, membership_id)
         data = self.MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_role_update(
-            membership=membership, actor=request_user(request), role=data.validated_data["role"]
+            user=request_user(request),
+            workspace_id=workspace_id,
+            membership_id=membership_id,
+            role=data.validated_data["role"],
         )
-        return Response(_member_out(membership))
+        return Response(MemberOutputSerializer(membership).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, workspace_id: int, membership_id: int) -> Response:
-        membership = self._membership(request, workspace_id, membership_id)
-        membership_remove(membership=membership, actor=request_user(request))
+        membership_remove(
+            user=request_user(request), workspace_id=workspace_id, membership_id=membership_id
+        )
         return Response(status=204)

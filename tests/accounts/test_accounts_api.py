@@ -127,3 +127,115 @@ def test_other_workspace_is_404(workspace: Any, outsider: Any) -> None:
     client = client_for(outsider)
     assert client.get(f"/api/workspaces/{workspace.pk}/").status_code == 404
     assert client.get(f"/api/workspaces/{workspace.pk}/members/").status_code == 404
+
+
+# ---- members' email addresses ----------------------------------------------------------------
+
+
+def _members(client: APIClient, workspace: Any) -> dict[str, dict[str, Any]]:
+    response = client.get(f"/api/workspaces/{workspace.pk}/members/")
+    assert response.status_code == 200
+    return {row["username"]: row for row in response.json()}
+
+
+def test_adding_someone_by_username_does_not_reveal_their_email(outsider: Any) -> None:
+    """As found: any user could learn anyone's address by adding them to their own workspace."""
+    UserFactory(username="victim", email="victim@private.example", first_name="Vic")
+    own_workspace = Membership.objects.get(user=outsider).workspace
+    client = client_for(outsider)
+    added = client.post(
+        f"/api/workspaces/{own_workspace.pk}/members/", {"user": "victim"}, format="json"
+    )
+    assert added.status_code == 201
+    assert added.json()["email"] is None
+    assert added.json()["username"] == "victim"
+    assert added.json()["display_name"] == "Vic"
+    assert "victim@private.example" not in added.content.decode()
+    listed = _members(client, own_workspace)["victim"]
+    assert listed["email"] is None
+    changed = client.patch(
+        f"/api/workspaces/{own_workspace.pk}/members/{added.json()['id']}/",
+        {"role": "editor"},
+        format="json",
+    )
+    assert changed.json()["email"] is None
+
+
+def test_the_owner_who_added_by_email_sees_it_and_nobody_else_does(
+    workspace: Any, owner: Any, editor: Any
+) -> None:
+    UserFactory(username="invitee", email="Invitee@Example.com")
+    inviter = client_for(owner)
+    added = inviter.post(
+        f"/api/workspaces/{workspace.pk}/members/",
+        {"user": "invitee@example.com", "role": "viewer"},
+        format="json",
+    )
+    assert added.status_code == 201
+    assert added.json()["email"] == "Invitee@Example.com"
+    assert _members(inviter, workspace)["invitee"]["email"] == "Invitee@Example.com"
+    # The owner typed the address; other members (a co-owner included) never learn it.
+    co_owner = UserFactory(username="coowner")
+    Membership.objects.create(workspace=workspace, user=co_owner, role=Role.OWNER)
+    assert _members(client_for(co_owner), workspace)["invitee"]["email"] is None
+    assert _members(client_for(editor), workspace)["invitee"]["email"] is None
+    # Once no longer an owner, the inviter sees it no more either.
+    Membership.objects.filter(workspace=workspace, user=owner).update(role=Role.EDITOR)
+    assert _members(inviter, workspace)["invitee"]["email"] is None
+
+
+def test_a_member_sees_their_own_email_and_not_the_others(
+    workspace: Any, owner: Any, viewer: Any
+) -> None:
+    members = _members(client_for(viewer), workspace)
+    assert members[viewer.username]["email"] == viewer.email
+    assert members[owner.username]["email"] is None
+    assert set(members[owner.username]) == {
+        "id",
+        "user_id",
+        "username",
+        "display_name",
+        "email",
+        "role",
+    }
+    assert client_for(viewer).get("/api/me/").json()["email"] == viewer.email
+
+
+def test_an_owner_adding_by_username_does_not_see_the_email(workspace: Any, owner: Any) -> None:
+    UserFactory(username="byname", email="byname@example.com")
+    added = client_for(owner).post(
+        f"/api/workspaces/{workspace.pk}/members/", {"user": "byname"}, format="json"
+    )
+    assert added.status_code == 201 and added.json()["email"] is None
+    assert _members(client_for(owner), workspace)["byname"]["email"] is None
+
+
+def test_an_address_shared_by_two_users_asks_for_a_username(workspace: Any, owner: Any) -> None:
+    UserFactory(username="twin1", email="twins@example.com")
+    UserFactory(username="twin2", email="twins@example.com")
+    response = client_for(owner).post(
+        f"/api/workspaces/{workspace.pk}/members/", {"user": "twins@example.com"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "user"
+    assert not Membership.objects.filter(user__username__startswith="twin").exists()
+
+
+def test_workspace_list_and_detail_carry_the_callers_role(
+    workspace: Any, viewer: Any, outsider: Any
+) -> None:
+    client = client_for(viewer)
+    listed = client.get("/api/workspaces/").json()
+    assert [(w["id"], w["role"]) for w in listed] == [(workspace.pk, "viewer")]
+    detail = client.get(f"/api/workspaces/{workspace.pk}/").json()
+    assert detail["role"] == "viewer" and detail["slug"] == workspace.slug
+
+
+def test_a_member_id_of_another_workspace_is_404(workspace: Any, owner: Any, outsider: Any) -> None:
+    foreign = Membership.objects.get(user=outsider)
+    response = client_for(owner).patch(
+        f"/api/workspaces/{workspace.pk}/members/{foreign.pk}/", {"role": "viewer"}, format="json"
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.role == Role.OWNER
