@@ -21,6 +21,7 @@ ERROR_CONFLICT = "conflict"
 ERROR_THROTTLED = "throttled"
 ERROR_METHOD_NOT_ALLOWED = "method_not_allowed"
 ERROR_UNSUPPORTED_MEDIA = "unsupported_media_type"
+ERROR_SERVER = "server_error"
 
 
 class ServiceError(Exception):
