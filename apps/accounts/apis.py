@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from apps.accounts.services import (
     workspace_create,
 )
 from apps.common.api import request_user
+from apps.common.openapi import ERROR_REF
 
 
 def _display_name(user: Any) -> str:
@@ -47,7 +48,17 @@ class TokenObtainApi(APIView):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=512, trim_whitespace=False)
 
-    @extend_schema(request=TokenObtainInput, responses=TokenSerializer)
+    @extend_schema(
+        request=TokenObtainInput,
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(
+                ERROR_REF,
+                description="Too many failed sign-ins from this address or for this username; "
+                "`Retry-After`-long cool-off.",
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = self.TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -60,7 +71,7 @@ class TokenObtainApi(APIView):
 
 
 class MeApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class MeOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
         email = serializers.CharField()
@@ -69,13 +80,13 @@ class MeApi(APIView):
         def get_display_name(self, user: Any) -> str:
             return _display_name(user)
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=MeOutputSerializer)
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(request_user(request)).data)
+        return Response(self.MeOutputSerializer(request_user(request)).data)
 
 
 class WorkspaceOutputSerializer(serializers.Serializer):
-    """A workspace annotated with the requesting user's `role` in it (see the selectors)."""
+    """A workspace you belong to, with your role in it."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -111,7 +122,8 @@ class WorkspaceDetailApi(APIView):
 
 
 class MemberOutputSerializer(serializers.Serializer):
-    """A member as the requesting user may see them: the email only where the selector allows."""
+    """A workspace member; `email` is null unless you are that member or the owner who added them
+    by that address."""
 
     id = serializers.IntegerField()
     user_id = serializers.IntegerField()
@@ -120,7 +132,7 @@ class MemberOutputSerializer(serializers.Serializer):
     email = serializers.CharField(
         source="visible_email",
         allow_null=True,
-        help_text="Shown to the member themself and to the owner who added them by this address.",
+        help_text="Shown only to the member themself and to the owner who added them by it.",
     )
     role = serializers.ChoiceField(choices=Role.choices)
 
@@ -138,7 +150,9 @@ class MemberListApi(APIView):
         members = membership_list(user=request_user(request), workspace_id=workspace_id)
         return Response(MemberOutputSerializer(members, many=True).data)
 
-    @extend_schema(request=MemberInviteInput, responses={201: MemberOutputSerializer})
+    @extend_schema(
+        request=MemberInviteInput, responses={201: MemberOutputSerializer, 409: ERROR_REF}
+    )
     def post(self, request: Request, workspace_id: int) -> Response:
         data = self.MemberInviteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -155,7 +169,7 @@ class MemberDetailApi(APIView):
     class MemberRoleInput(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=MemberRoleInput, responses=MemberOutputSerializer)
+    @extend_schema(request=MemberRoleInput, responses={200: MemberOutputSerializer, 409: ERROR_REF})
     def patch(self, request: Request, workspace_id: int, membership_id: int) -> Response:
         data = self.MemberRoleInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,7 +181,7 @@ class MemberDetailApi(APIView):
         )
         return Response(MemberOutputSerializer(membership).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: ERROR_REF})
     def delete(self, request: Request, workspace_id: int, membership_id: int) -> Response:
         membership_remove(
             user=request_user(request), workspace_id=workspace_id, membership_id=membership_id
