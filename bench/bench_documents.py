@@ -6,6 +6,7 @@ Run with `make bench` (or directly: .venv/bin/python bench/bench_documents.py).
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from pathlib import Path
@@ -31,20 +32,38 @@ user = User.objects.create_user("bench", password="bench-password-123")
 workspace = workspace_create(name="Bench", owner=user)
 diagram = diagram_create(workspace=workspace, user=user, content=synthetic_content(200))
 
-# 1. Apply one small change (a node move) to the loaded 200-node document and persist it.
+# 1. Apply one small change (a node move) to the loaded 200-node document and persist it, as
+#    a collaboration room does: apply to its Doc, append through the async appender.
 room = live.document_load(diagram_id=diagram.pk)
 client_doc = Doc()
 client_doc.apply_update(room.state())
 captured: list[bytes] = []
 client_doc.observe(lambda event: captured.append(bytes(event.update)))
 nodes = client_doc.get("nodes", type=Map)
-apply_ms: list[float] = []
-for step in range(500):
-    nodes[f"n{step % 200}"]["x"] = 1000 + step
-    update = captured[-1]
-    started = time.perf_counter()
-    live.document_apply_update(diagram=diagram, update=update, user=user, loaded=room)
-    apply_ms.append((time.perf_counter() - started) * 1000)
+
+
+async def apply_moves() -> list[float]:
+    appender = live.UpdateAppender()
+    timings: list[float] = []
+    try:
+        for step in range(500):
+            nodes[f"n{step % 200}"]["x"] = 1000 + step
+            update = captured[-1]
+            started = time.perf_counter()
+            room.doc.apply_update(update)
+            await live.document_append_accepted(
+                appender=appender,
+                loaded=room,
+                updates=[live.AcceptedUpdate(update=update, user_id=user.pk, sender="")],
+                on_commit=lambda: None,
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        await appender.close()
+    return timings
+
+
+apply_ms = asyncio.run(apply_moves())
 print(
     f"apply+persist one move on a loaded 200-node doc: {describe(apply_ms)} "
     f"(update {len(captured[-1])} bytes)"

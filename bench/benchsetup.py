@@ -6,7 +6,10 @@ import os
 import statistics
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from apps.diagrams.schema import SopDiagram
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = os.environ.get("BENCH_DATABASE", "sopstudio_bench")
@@ -32,7 +35,7 @@ def django_setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def synthetic_content(node_count: int, *, title: str = "Benchmark SOP") -> dict[str, Any]:
+def synthetic_content(node_count: int, *, title: str = "Benchmark SOP") -> SopDiagram:
     """A valid diagram of `node_count` nodes spread over the seven lanes, chained by edges."""
     from apps.diagrams.schema import content_parse
     from apps.diagrams.theme import stage_ids, theme

@@ -20,13 +20,13 @@ from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.utils import timezone
 from psycopg import sql
-from pycrdt import Doc, merge_updates
+from pycrdt import Doc, Map, merge_updates
 
-from apps.common.errors import PreconditionFailed, ValidationFailed
+from apps.common.errors import PreconditionFailed
 from apps.diagrams.events import doc_update_broadcast, doc_update_broadcast_committed
 from apps.diagrams.models import Diagram, DiagramUpdate
-from apps.diagrams.schema import content_hash
-from apps.diagrams.ydoc import doc_from_updates, doc_make_equal, doc_to_json
+from apps.diagrams.schema import SopDiagram, content_hash
+from apps.diagrams.ydoc import META, doc_content, doc_from_updates, doc_make_equal, doc_to_json
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,12 @@ class LoadedDocument:
     doc: Doc
     update_ids: list[int] = field(default_factory=list)
 
+    def content(self) -> SopDiagram:
+        """The document as the schema reads it (what reads, versions and exports use)."""
+        return doc_content(self.doc)
+
     def to_json(self) -> dict[str, Any]:
+        """The raw, unchecked projection: for checking what an update makes of the document."""
         return doc_to_json(self.doc)
 
     def state(self) -> bytes:
@@ -60,49 +65,23 @@ def _lock(diagram_id: int) -> Diagram:
     return Diagram.objects.select_for_update().get(pk=diagram_id)
 
 
-def _refresh_summary(diagram: Diagram, content: dict[str, Any]) -> None:
+def _refresh_summary(diagram: Diagram, content: SopDiagram, hash_hex: str) -> None:
     """Keep the denormalised columns (title, mode, counts, hash) in step with the content."""
-    meta = content.get("meta") or {}
-    diagram.title = str(meta.get("title") or "Untitled SOP")[:200]
-    diagram.mode = str(meta.get("mode") or "realtime")[:16]
-    diagram.node_count = len(content.get("nodes") or [])
-    diagram.content_hash = content_hash(content)
+    diagram.title = (content.meta.title or "Untitled SOP")[:200]
+    diagram.mode = content.meta.mode[:16]
+    diagram.node_count = len(content.nodes)
+    diagram.content_hash = hash_hex
     diagram.save(update_fields=["title", "mode", "node_count", "content_hash", "updated_at"])
 
 
 def _append(*, diagram_id: int, update: bytes, user: User | None, origin: str) -> DiagramUpdate:
+    """The synchronous append path: one row in the caller's transaction (REST, restore...)."""
     return DiagramUpdate.objects.create(
         diagram_id=diagram_id,
         data=update,
         user=user if user is not None and user.is_authenticated else None,
         origin=origin[:32],
     )
-
-
-@transaction.atomic
-def document_apply_update(
-    *,
-    diagram: Diagram,
-    update: bytes,
-    user: User | None,
-    origin: str = "websocket",
-    sender: str = "",
-    loaded: LoadedDocument | None = None,
-) -> DiagramUpdate:
-    """Apply a client's Yjs update: check it decodes, append it, broadcast it after commit.
-
-    `loaded` is the caller's in-memory Doc (a collaboration room); it is updated in place.
-    """
-    target = loaded.doc if loaded is not None else Doc()
-    try:
-        target.apply_update(update)
-    except Exception as exc:
-        raise ValidationFailed("The update is not a valid Yjs update.", field="update") from exc
-    row = _append(diagram_id=diagram.pk, update=update, user=user, origin=origin)
-    if loaded is not None:
-        loaded.update_ids.append(row.pk)
-    doc_update_broadcast(diagram_id=diagram.pk, update=update, sender=sender)
-    return row
 
 
 @dataclass(frozen=True)
@@ -225,16 +204,41 @@ async def document_append_accepted(
 
 @dataclass(frozen=True)
 class ReplaceResult:
-    content: dict[str, Any]
+    content: SopDiagram
+    content_hash: str
     update: bytes | None
     changed: bool
+
+
+def _transact(
+    *,
+    locked: Diagram,
+    loaded: LoadedDocument,
+    change: Callable[[], None],
+    user: User | None,
+    origin: str,
+) -> bytes | None:
+    """Run `change` on the loaded Doc, append what it did as one update, broadcast on commit."""
+    captured: list[bytes] = []
+    subscription = loaded.doc.observe(lambda event: captured.append(bytes(event.update)))
+    try:
+        change()
+    finally:
+        loaded.doc.unobserve(subscription)
+    if not captured:
+        return None
+    update = merge_updates(*captured) if len(captured) > 1 else captured[0]
+    row = _append(diagram_id=locked.pk, update=update, user=user, origin=origin)
+    loaded.update_ids.append(row.pk)
+    doc_update_broadcast(diagram_id=locked.pk, update=update)
+    return update
 
 
 @transaction.atomic
 def document_replace(
     *,
     diagram: Diagram,
-    content: dict[str, Any],
+    content: SopDiagram,
     user: User | None,
     origin: str = "api",
     expected_hash: str | None = None,
@@ -245,33 +249,55 @@ def document_replace(
     """
     locked = _lock(diagram.pk)
     loaded = document_load(diagram_id=diagram.pk)
-    if expected_hash is not None:
-        current_hash = content_hash(loaded.to_json())
-        if current_hash != expected_hash:
-            raise PreconditionFailed(
-                "The diagram changed since you read it; reload and apply your change again."
-            )
-    captured: list[bytes] = []
-    subscription = loaded.doc.observe(lambda event: captured.append(bytes(event.update)))
-    try:
-        doc_make_equal(loaded.doc, content)
-    finally:
-        loaded.doc.unobserve(subscription)
-    result_content = loaded.to_json()
-    if not captured:
-        return ReplaceResult(content=result_content, update=None, changed=False)
-    update = merge_updates(*captured) if len(captured) > 1 else captured[0]
-    _append(diagram_id=locked.pk, update=update, user=user, origin=origin)
-    _refresh_summary(locked, result_content)
-    doc_update_broadcast(diagram_id=locked.pk, update=update)
-    return ReplaceResult(content=result_content, update=update, changed=True)
+    if expected_hash is not None and content_hash(loaded.content()) != expected_hash:
+        raise PreconditionFailed(
+            "The diagram changed since you read it; reload and apply your change again."
+        )
+    # Once made equal, the document projects to exactly `content`: no need to read it back.
+    hash_hex = content_hash(content)
+    update = _transact(
+        locked=locked,
+        loaded=loaded,
+        change=lambda: doc_make_equal(loaded.doc, content),
+        user=user,
+        origin=origin,
+    )
+    if update is None:
+        return ReplaceResult(content=content, content_hash=hash_hex, update=None, changed=False)
+    _refresh_summary(locked, content, hash_hex)
+    return ReplaceResult(content=content, content_hash=hash_hex, update=update, changed=True)
+
+
+@transaction.atomic
+def document_title_set(
+    *, diagram: Diagram, title: str, user: User | None, origin: str = "api"
+) -> bool:
+    """Set `meta.title` alone, under the row lock; True when it changed.
+
+    Never a make-equal of the whole document: anything else written meanwhile (a websocket
+    drag appended without the row lock) is left as it is.
+    """
+    locked = _lock(diagram.pk)
+    loaded = document_load(diagram_id=diagram.pk)
+    meta = loaded.doc.get(META, type=Map)
+
+    def change() -> None:
+        if meta.get("title") != title:
+            meta["title"] = title
+
+    update = _transact(locked=locked, loaded=loaded, change=change, user=user, origin=origin)
+    if update is not None:
+        content = loaded.content()
+        _refresh_summary(locked, content, content_hash(content))
+    return update is not None
 
 
 def document_summary_refresh(*, diagram_id: int) -> None:
     """Recompute the denormalised columns from Postgres (after websocket edits)."""
     with transaction.atomic():
         locked = _lock(diagram_id)
-        _refresh_summary(locked, document_load(diagram_id=diagram_id).to_json())
+        content = document_load(diagram_id=diagram_id).content()
+        _refresh_summary(locked, content, content_hash(content))
 
 
 @dataclass(frozen=True)
@@ -299,7 +325,8 @@ def document_compact(*, diagram_id: int) -> CompactionResult:
         # Someone else deleted rows we merged: only a second compactor could, and it cannot
         # hold the row lock at the same time. Refuse rather than guess.
         raise RuntimeError("compaction found its update rows already gone")
-    _refresh_summary(locked, loaded.to_json())
+    content = loaded.content()
+    _refresh_summary(locked, content, content_hash(content))
     logger.info(
         "compacted diagram",
         extra={"diagram_id": diagram_id},

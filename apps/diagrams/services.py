@@ -1,4 +1,4 @@
-"""Write-side operations on diagrams and versions; each checks the actor's role first."""
+"""Write-side operations on diagrams and versions; each looks up the actor's role first."""
 
 from __future__ import annotations
 
@@ -13,21 +13,31 @@ from apps.audit.services import audit_record
 from apps.common.errors import NotFound, PermissionDenied
 from apps.diagrams import live
 from apps.diagrams.models import Diagram, DiagramVersion
-from apps.diagrams.schema import content_hash, content_parse, empty_content
+from apps.diagrams.schema import (
+    SopDiagram,
+    content_hash,
+    content_parse,
+    content_read,
+    empty_content,
+    title_parse,
+)
 from apps.diagrams.selectors import version_get
 from apps.diagrams.templates import template_get
 
 
-def diagram_require_edit(*, role: Role) -> None:
+def diagram_edit_role(*, user: User, workspace_id: int, missing: str = "Diagram") -> Role:
+    """The user's role when it may change diagrams of the workspace; 404 outside it, else 403."""
+    role = membership_role(user=user, workspace_id=workspace_id)
+    if role is None:
+        raise NotFound(f"{missing} not found.")
     if role not in ROLE_CAN_EDIT:
         raise PermissionDenied("Your role in this workspace can read but not change diagrams.")
+    return role
 
 
-def _require_workspace_edit(*, user: User, workspace: Workspace) -> None:
-    role = membership_role(user=user, workspace_id=workspace.pk)
-    if role is None:
-        raise NotFound("Workspace not found.")
-    diagram_require_edit(role=role)
+def _with_title(content: SopDiagram, title: str) -> SopDiagram:
+    meta = content.meta.model_copy(update={"title": title_parse(title)})
+    return content.model_copy(update={"meta": meta})
 
 
 @transaction.atomic
@@ -37,24 +47,23 @@ def diagram_create(
     user: User,
     title: str = "",
     template_id: str = "",
-    content: dict[str, Any] | None = None,
+    content: SopDiagram | None = None,
 ) -> Diagram:
     """Create a diagram from a template, from given content, or empty; its first content is
     written through the live-document service like any other change."""
-    _require_workspace_edit(user=user, workspace=workspace)
+    diagram_edit_role(user=user, workspace_id=workspace.pk, missing="Workspace")
     if content is not None:
-        initial = content_parse(content)
+        initial = content
     elif template_id:
-        initial = dict(template_get(template_id=template_id)["content"])
+        initial = template_get(template_id=template_id).content
     else:
         initial = empty_content()
     if title:
-        initial = {**initial, "meta": {**initial["meta"], "title": title}}
-        initial = content_parse(initial)
+        initial = _with_title(initial, title)
     diagram = Diagram.objects.create(
         workspace=workspace,
         created_by=user,
-        title=initial["meta"]["title"],
+        title=initial.meta.title,
         template=template_id,
     )
     live.document_replace(diagram=diagram, content=initial, user=user, origin="create")
@@ -63,7 +72,7 @@ def diagram_create(
         actor=user,
         action="diagram.created",
         diagram_id=diagram.pk,
-        data={"template": template_id, "title": initial["meta"]["title"]},
+        data={"template": template_id, "title": initial.meta.title},
     )
     diagram.refresh_from_db()
     return diagram
@@ -74,43 +83,43 @@ def diagram_content_replace(
     *,
     diagram: Diagram,
     user: User,
-    role: Role,
     content: Any,
     expected_hash: str | None = None,
     origin: str = "api",
 ) -> live.ReplaceResult:
-    """Validate and apply new content (PUT, import, AI edit) as one transaction on the doc."""
-    diagram_require_edit(role=role)
-    parsed = content_parse(content)
+    """Validate raw content (PUT) once and make the document equal to it in one transaction.
+
+    Already validated content (an import, a restore) is taken as it is.
+    """
+    diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
+    parsed = content if isinstance(content, SopDiagram) else content_parse(content)
     return live.document_replace(
         diagram=diagram, content=parsed, user=user, origin=origin, expected_hash=expected_hash
     )
 
 
 @transaction.atomic
-def diagram_rename(*, diagram: Diagram, user: User, role: Role, title: str) -> Diagram:
-    """Rename = a change of meta.title in the live document."""
-    diagram_require_edit(role=role)
-    current = live.document_load(diagram_id=diagram.pk).to_json()
-    current["meta"] = {**current["meta"], "title": title}
-    live.document_replace(diagram=diagram, content=content_parse(current), user=user)
+def diagram_rename(*, diagram: Diagram, user: User, title: str) -> Diagram:
+    """Rename = a locked change of `meta.title` alone in the live document."""
+    diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
+    live.document_title_set(diagram=diagram, title=title_parse(title), user=user)
     diagram.refresh_from_db()
     return diagram
 
 
 @transaction.atomic
-def diagram_duplicate(*, diagram: Diagram, user: User, role: Role) -> Diagram:
+def diagram_duplicate(*, diagram: Diagram, user: User) -> Diagram:
     """A new diagram in the same workspace with a copy of the live content."""
-    diagram_require_edit(role=role)
-    current = live.document_load(diagram_id=diagram.pk).to_json()
-    title = f"Copy of {current['meta'].get('title') or diagram.title}"[:200]
+    diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
+    current = live.document_load(diagram_id=diagram.pk).content()
+    title = f"Copy of {current.meta.title or diagram.title}"[:200]
     return diagram_create(workspace=diagram.workspace, user=user, title=title, content=current)
 
 
 @transaction.atomic
-def diagram_delete(*, diagram: Diagram, user: User, role: Role) -> None:
+def diagram_delete(*, diagram: Diagram, user: User) -> None:
     """Delete a diagram with its history; approved diagrams are kept (owners may still)."""
-    diagram_require_edit(role=role)
+    role = diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
     if diagram.status == "approved" and role != Role.OWNER:
         raise PermissionDenied("Only an owner can delete an approved diagram.")
     audit_record(
@@ -124,14 +133,12 @@ def diagram_delete(*, diagram: Diagram, user: User, role: Role) -> None:
 
 
 @transaction.atomic
-def diagram_version_create(
-    *, diagram: Diagram, user: User, role: Role, message: str
-) -> DiagramVersion:
+def diagram_version_create(*, diagram: Diagram, user: User, message: str) -> DiagramVersion:
     """Freeze the live content as the next version; numbers are gapless under the row lock."""
-    diagram_require_edit(role=role)
+    diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
     locked = Diagram.objects.select_for_update().get(pk=diagram.pk)
     loaded = live.document_load(diagram_id=locked.pk)
-    content = loaded.to_json()
+    content = loaded.content()
     locked.version_seq += 1
     locked.save(update_fields=["version_seq"])
     version = DiagramVersion.objects.create(
@@ -139,7 +146,7 @@ def diagram_version_create(
         number=locked.version_seq,
         message=message.strip()[:500],
         author=user,
-        content=content,
+        content=content.as_json(),
         content_hash=content_hash(content),
         ystate=loaded.state(),
     )
@@ -154,14 +161,12 @@ def diagram_version_create(
 
 
 @transaction.atomic
-def diagram_version_restore(
-    *, diagram: Diagram, user: User, role: Role, number: int
-) -> live.ReplaceResult:
+def diagram_version_restore(*, diagram: Diagram, user: User, number: int) -> live.ReplaceResult:
     """Make the live document equal to a version by a forward transaction, and record it."""
-    diagram_require_edit(role=role)
+    diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
     version = version_get(diagram=diagram, number=number)
     result = live.document_replace(
-        diagram=diagram, content=content_parse(version.content), user=user, origin="restore"
+        diagram=diagram, content=content_read(version.content), user=user, origin="restore"
     )
     audit_record(
         workspace_id=diagram.workspace_id,

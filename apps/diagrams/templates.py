@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from apps.common.errors import ValidationFailed
-from apps.diagrams.schema import content_parse
+from apps.diagrams.schema import SopDiagram, content_parse
 
 TEMPLATES_DIR = Path(__file__).with_name("templates_data")
 # The order the editor offers them in: blank first.
@@ -21,23 +21,38 @@ TEMPLATE_ORDER = (
 )
 
 
+@dataclass(frozen=True)
+class Template:
+    id: str
+    name: str
+    summary: str
+    industry: str
+    content: SopDiagram
+
+
 @cache
-def template_catalogue() -> dict[str, dict[str, Any]]:
-    catalogue: dict[str, dict[str, Any]] = {}
+def template_catalogue() -> dict[str, Template]:
+    """Every template, validated against the schema once per process."""
+    catalogue: dict[str, Template] = {}
     for template_id in TEMPLATE_ORDER:
         path = TEMPLATES_DIR / f"{template_id}.json"
         with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
-        data["content"] = content_parse(data["content"])
-        catalogue[template_id] = data
+        catalogue[template_id] = Template(
+            id=data["id"],
+            name=data["name"],
+            summary=data["summary"],
+            industry=data.get("industry", ""),
+            content=content_parse(data["content"]),
+        )
     return catalogue
 
 
-def template_list() -> list[dict[str, Any]]:
+def template_list() -> list[Template]:
     return list(template_catalogue().values())
 
 
-def template_get(*, template_id: str) -> dict[str, Any]:
+def template_get(*, template_id: str) -> Template:
     try:
         return template_catalogue()[template_id]
     except KeyError:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pycrdt import Doc, Map
 
-from apps.diagrams.schema import SCHEMA_ID, content_normalise
+from apps.diagrams.schema import SCHEMA_ID, SopDiagram, content_read
 
 META = "meta"
 NODES = "nodes"
@@ -34,7 +34,11 @@ def _plain(value: Any) -> Any:
 
 
 def doc_to_json(doc: Doc) -> dict[str, Any]:
-    """Project the document to `sop-diagram/1` JSON (normalised, elements ordered by id)."""
+    """Project the document to JSON as it is, unchecked: whatever any client wrote into it.
+
+    `doc_content` is its reading by the schema; this raw form is for checking an update's
+    effect before it is stored.
+    """
     meta_map, nodes_map, edges_map = doc_roots(doc)
     meta = {key: _plain(meta_map[key]) for key in META_KEYS if key in meta_map}
     nodes: list[dict[str, Any]] = []
@@ -57,7 +61,12 @@ def doc_to_json(doc: Doc) -> dict[str, Any]:
             if key in edge:
                 entry[key] = _plain(edge[key])
         edges.append(entry)
-    return content_normalise({"schema": SCHEMA_ID, "meta": meta, "nodes": nodes, "edges": edges})
+    return {"schema": SCHEMA_ID, "meta": meta, "nodes": nodes, "edges": edges}
+
+
+def doc_content(doc: Doc) -> SopDiagram:
+    """The document as `SopDiagram` (normalised; never fails, see `content_read`)."""
+    return content_read(doc_to_json(doc))
 
 
 def _same(left: Any, right: Any) -> bool:
@@ -88,11 +97,12 @@ def _node_map(node: dict[str, Any]) -> Map:
     return Map(values)
 
 
-def doc_make_equal(doc: Doc, content: dict[str, Any]) -> None:
-    """Make the live document equal to `content` with a minimal forward transaction.
+def doc_make_equal(doc: Doc, target: SopDiagram) -> None:
+    """Make the live document equal to `target` with a minimal forward transaction.
 
     Never merge a freshly built Doc instead: its new client id would duplicate content.
     """
+    content = target.as_json()
     meta_map, nodes_map, edges_map = doc_roots(doc)
     with doc.transaction():
         _sync_map(meta_map, dict(content.get("meta") or {}), None)

@@ -7,9 +7,13 @@ from typing import Any
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +22,8 @@ from apps.accounts.selectors import workspace_get_for_user
 from apps.common.api import request_user
 from apps.common.errors import Conflict, NotFound, ValidationFailed
 from apps.common.openapi import ERROR_REF
-from apps.diagrams.apis import DiagramOutputSerializer, diagram_out
+from apps.common.pagination import PagePagination
+from apps.diagrams.apis import DiagramOutputSerializer
 from apps.diagrams.selectors import diagram_get_for_user
 from apps.exports import services
 from apps.exports.models import ExportFormat, ExportJob, ExportStatus, ImportFormat
@@ -37,51 +42,61 @@ class ExportOptionsSerializer(serializers.Serializer):
 
 class ExportJobOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    diagram = serializers.IntegerField()
+    diagram = serializers.IntegerField(source="diagram_id")
     status = serializers.ChoiceField(choices=ExportStatus.values)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     format = serializers.ChoiceField(choices=ExportFormat.choices)
     version = serializers.IntegerField(
-        allow_null=True, help_text="null: the live document, which is not a version"
+        source="version_number",
+        allow_null=True,
+        help_text="null: the live document, which is not a version",
     )
-    live = serializers.BooleanField(help_text="true when the export is of the live document")
+    live = serializers.SerializerMethodField(
+        help_text="true when the export is of the live document"
+    )
     options = ExportOptionsSerializer()
-    content_hash = serializers.CharField(help_text="hash of the exported content")
+    content_hash = serializers.CharField(
+        source="source_hash", help_text="hash of the exported content"
+    )
     error = serializers.CharField()
     attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
-    filename = serializers.CharField(allow_null=True)
-    size = serializers.IntegerField(allow_null=True)
-    download_url = serializers.CharField(allow_null=True)
+    filename = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_live(self, job: ExportJob) -> bool:
+        return job.version_number is None
+
+    # What only a finished job has is null until then.
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_filename(self, job: ExportJob) -> str | None:
+        return job.download_name if job.status == ExportStatus.DONE else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_size(self, job: ExportJob) -> int | None:
+        return job.size if job.status == ExportStatus.DONE else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, job: ExportJob) -> str | None:
+        if job.status != ExportStatus.DONE:
+            return None
+        return reverse("export-download", args=[job.pk])
 
 
-def job_out(job: ExportJob) -> dict[str, Any]:
-    done = job.status == ExportStatus.DONE
-    return {
-        "id": job.pk,
-        "diagram": job.diagram_id,
-        "status": job.status,
-        "progress": job.progress,
-        "format": job.format,
-        "version": job.version_number,
-        "live": job.version_number is None,
-        "options": job.options,
-        "content_hash": job.source_hash,
-        "error": job.error,
-        "attempts": job.attempts,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "finished_at": job.finished_at,
-        "filename": job.download_name if done else None,
-        "size": job.size if done else None,
-        "download_url": reverse("export-download", args=[job.pk]) if done else None,
-    }
+def _diagram_response(request: Request, diagram_id: int, status: int) -> Response:
+    """A diagram an import wrote, read back with the caller's role."""
+    diagram, _ = diagram_get_for_user(user=request_user(request), diagram_id=diagram_id)
+    return Response(DiagramOutputSerializer(diagram).data, status=status)
 
 
 class DiagramExportListApi(APIView):
     """Export jobs of one diagram: list them (newest first) or ask for one."""
+
+    pagination_class = PagePagination
 
     @extend_schema_serializer(component_name="Export")
     class InputSerializer(serializers.Serializer):
@@ -91,12 +106,16 @@ class DiagramExportListApi(APIView):
         )
         options = ExportOptionsSerializer(required=False, allow_null=True, default=None)
 
-    @extend_schema(responses=ExportJobOutputSerializer(many=True))
+    @extend_schema(
+        responses={200: ExportJobOutputSerializer(many=True), 400: ERROR_REF, 404: ERROR_REF}
+    )
     def get(self, request: Request, diagram_id: int) -> Response:
         diagram, _ = diagram_get_for_user(user=request_user(request), diagram_id=diagram_id)
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(export_job_list(diagram=diagram), request, view=self)
-        return paginator.get_paginated_response([job_out(job) for job in page or []])
+        return paginator.get_paginated_response(
+            ExportJobOutputSerializer(page or [], many=True).data
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -106,26 +125,25 @@ class DiagramExportListApi(APIView):
     )
     def post(self, request: Request, diagram_id: int) -> Response:
         user = request_user(request)
-        diagram, role = diagram_get_for_user(user=user, diagram_id=diagram_id)
+        diagram, _ = diagram_get_for_user(user=user, diagram_id=diagram_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.export_job_request(
             diagram=diagram,
             user=user,
-            role=role,
             export_format=data.validated_data["format"],
             version=data.validated_data["version"],
             options=data.validated_data["options"] or {},
         )
         job.refresh_from_db()  # an inline (eager) run may already have finished it
-        return Response(job_out(job), status=202)
+        return Response(ExportJobOutputSerializer(job).data, status=202)
 
 
 class ExportJobDetailApi(APIView):
     @extend_schema(responses={200: ExportJobOutputSerializer, 404: ERROR_REF})
     def get(self, request: Request, job_id: int) -> Response:
-        job, _ = export_job_get_for_user(user=request_user(request), job_id=job_id)
-        return Response(job_out(job))
+        job = export_job_get_for_user(user=request_user(request), job_id=job_id)
+        return Response(ExportJobOutputSerializer(job).data)
 
 
 class ExportJobDownloadApi(APIView):
@@ -139,7 +157,7 @@ class ExportJobDownloadApi(APIView):
         }
     )
     def get(self, request: Request, job_id: int) -> FileResponse:
-        job, _ = export_job_get_for_user(user=request_user(request), job_id=job_id)
+        job = export_job_get_for_user(user=request_user(request), job_id=job_id)
         if job.status != ExportStatus.DONE:
             raise Conflict(f"The export is not ready (status: {job.status}).")
         try:
@@ -183,7 +201,7 @@ class DiagramImportApi(APIView):
         user = request_user(request)
         data = self.InputSerializer(data=_request_data(request))
         data.is_valid(raise_exception=True)
-        workspace, role = workspace_get_for_user(
+        workspace, _ = workspace_get_for_user(
             user=user, workspace_id=data.validated_data["workspace"]
         )
         diagram = services.diagram_import_create(
@@ -193,7 +211,7 @@ class DiagramImportApi(APIView):
             content=data.validated_data["content"],
             title=data.validated_data.get("title", ""),
         )
-        return Response(diagram_out(diagram, role), status=201)
+        return _diagram_response(request, diagram.pk, status=201)
 
 
 class DiagramContentImportApi(APIView):
@@ -211,14 +229,13 @@ class DiagramContentImportApi(APIView):
     )
     def post(self, request: Request, diagram_id: int) -> Response:
         user = request_user(request)
-        diagram, role = diagram_get_for_user(user=user, diagram_id=diagram_id)
+        diagram, _ = diagram_get_for_user(user=user, diagram_id=diagram_id)
         data = self.InputSerializer(data=_request_data(request))
         data.is_valid(raise_exception=True)
         diagram = services.diagram_import_replace(
             diagram=diagram,
             user=user,
-            role=role,
             import_format=data.validated_data["format"],
             content=data.validated_data["content"],
         )
-        return Response(diagram_out(diagram, role))
+        return _diagram_response(request, diagram.pk, status=200)

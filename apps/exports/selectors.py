@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from apps.accounts.models import Role
 from apps.accounts.selectors import membership_role
 from apps.common.errors import NotFound
 from apps.diagrams.models import Diagram
@@ -21,8 +20,8 @@ def export_job_list(*, diagram: Diagram) -> QuerySet[ExportJob]:
     )
 
 
-def export_job_get_for_user(*, user: User | AnonymousUser, job_id: int) -> tuple[ExportJob, Role]:
-    """The job and the user's role in its diagram's workspace; any other job is a 404."""
+def export_job_get_for_user(*, user: User | AnonymousUser, job_id: int) -> ExportJob:
+    """The job, when the user is a member of its diagram's workspace; any other is a 404."""
     job = (
         ExportJob.objects.filter(pk=job_id)
         .select_related("diagram", "diagram__workspace")
@@ -34,4 +33,4 @@ def export_job_get_for_user(*, user: User | AnonymousUser, job_id: int) -> tuple
     role = membership_role(user=user, workspace_id=job.diagram.workspace_id)
     if role is None:
         raise NotFound("Export not found.")
-    return job, role
+    return job

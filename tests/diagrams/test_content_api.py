@@ -132,8 +132,10 @@ def test_viewer_reads_but_cannot_write(fraud_diagram: Diagram, viewer: Any) -> N
     response = _put(client, fraud_diagram, content)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert client.post(f"/api/diagrams/{fraud_diagram.pk}/versions/", {}).status_code == 403
-    assert client.patch(f"/api/diagrams/{fraud_diagram.pk}/", {"title": "x"}).status_code == 403
+    versions = client.post(f"/api/diagrams/{fraud_diagram.pk}/versions/", {}, format="json")
+    assert versions.status_code == 403
+    rename = client.patch(f"/api/diagrams/{fraud_diagram.pk}/", {"title": "x"}, format="json")
+    assert rename.status_code == 403
     assert client.delete(f"/api/diagrams/{fraud_diagram.pk}/").status_code == 403
     assert _updates(fraud_diagram) == before
 

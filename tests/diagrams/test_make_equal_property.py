@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pycrdt import Doc
 
-from apps.diagrams.schema import content_parse
+from apps.diagrams.schema import SopDiagram, content_parse
 from apps.diagrams.theme import edge_kind_ids, node_kind_ids, stage_ids
-from apps.diagrams.ydoc import doc_make_equal, doc_to_json
+from apps.diagrams.ydoc import doc_content, doc_make_equal
 
 ids = st.sampled_from([f"n{i}" for i in range(8)])
 node = st.fixed_dictionaries(
@@ -32,7 +32,7 @@ node = st.fixed_dictionaries(
 
 
 @st.composite
-def documents(draw: Any) -> dict[str, Any]:
+def documents(draw: Any) -> SopDiagram:
     nodes = {n["id"]: n for n in draw(st.lists(node, max_size=8))}
     node_ids = sorted(nodes)
     edges = []
@@ -51,19 +51,21 @@ def documents(draw: Any) -> dict[str, Any]:
         "title": draw(st.text(max_size=30)),
         "mode": draw(st.sampled_from(["batch", "realtime"])),
     }
-    return content_parse({"meta": meta, "nodes": list(nodes.values()), "edges": edges})
+    return content_parse(
+        {"schema": "sop-diagram/1", "meta": meta, "nodes": list(nodes.values()), "edges": edges}
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=documents(), second=documents())
 def test_make_equal_reaches_the_target_from_any_state(
-    first: dict[str, Any], second: dict[str, Any]
+    first: SopDiagram, second: SopDiagram
 ) -> None:
     doc = Doc()
     doc_make_equal(doc, first)
-    assert doc_to_json(doc) == first
+    assert doc_content(doc) == first
     doc_make_equal(doc, second)
-    assert doc_to_json(doc) == second
+    assert doc_content(doc) == second
 
     updates: list[bytes] = []
     subscription = doc.observe(lambda event: updates.append(bytes(event.update)))
@@ -74,4 +76,4 @@ def test_make_equal_reaches_the_target_from_any_state(
     # A peer that replays the state ends equal too (no duplicated content).
     peer = Doc()
     peer.apply_update(doc.get_update())
-    assert doc_to_json(peer) == second
+    assert doc_content(peer) == second

@@ -14,7 +14,7 @@ REAL_WORLD = [t for t in TEMPLATE_ORDER if t != "blank"]
 
 @pytest.mark.parametrize("template_id", TEMPLATE_ORDER)
 def test_every_stage_present_and_every_node_reachable_from_a_trigger(template_id: str) -> None:
-    content = template_catalogue()[template_id]["content"]
+    content = template_catalogue()[template_id].content.as_json()
     assert {node["stage"] for node in content["nodes"]} == set(stage_ids())
     starts = [n["id"] for n in content["nodes"] if n["kind"] == "start"]
     assert starts
@@ -32,7 +32,7 @@ def test_every_stage_present_and_every_node_reachable_from_a_trigger(template_id
 
 @pytest.mark.parametrize("template_id", REAL_WORLD)
 def test_real_world_templates_have_error_and_fallback_paths_and_facts(template_id: str) -> None:
-    content = template_catalogue()[template_id]["content"]
+    content = template_catalogue()[template_id].content.as_json()
     nodes = {node["id"]: node for node in content["nodes"]}
     kinds_used = {edge["kind"] for edge in content["edges"]}
     assert {"error", "fallback"} <= kinds_used <= set(edge_kind_ids())
@@ -52,7 +52,7 @@ def test_nodes_sit_in_their_stage_lane_without_overlap(template_id: str) -> None
     from apps.diagrams.theme import theme
 
     lane_width = theme()["layout"]["laneWidth"]
-    content = template_catalogue()[template_id]["content"]
+    content = template_catalogue()[template_id].content.as_json()
     order = {stage: index for index, stage in enumerate(stage_ids())}
     for node in content["nodes"]:
         lane = order[node["stage"]]
@@ -73,7 +73,7 @@ def test_templates_api_lists_all_and_creates_from_each(api: Any, workspace: Any)
         )
         assert created.status_code == 201, created.json()
         content = api.get(f"/api/diagrams/{created.json()['id']}/content").json()
-        assert content == template_catalogue()[template["id"]]["content"]
+        assert content == template_catalogue()[template["id"]].content.as_json()
 
 
 @pytest.mark.django_db

@@ -45,11 +45,11 @@ def test_create_list_and_get_a_version(api: Any, fraud_diagram: Diagram, editor:
     # The stored Yjs state reproduces the same content.
     from pycrdt import Doc
 
-    from apps.diagrams.ydoc import doc_to_json
+    from apps.diagrams.ydoc import doc_content
 
     doc = Doc()
     doc.apply_update(bytes(DiagramVersion.objects.get(diagram=fraud_diagram, number=1).ystate))
-    assert doc_to_json(doc) == live_content
+    assert doc_content(doc).as_json() == live_content
 
 
 @pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_concurrent_puts_and_versions_lose_nothing_and_number_gaplessly(
         thread.join(timeout=120)
     assert not errors, errors
 
-    final = live.document_load(diagram_id=diagram.pk).to_json()
+    final = live.document_load(diagram_id=diagram.pk).content().as_json()
     added = {n["id"] for n in final["nodes"] if n["id"].startswith("w")}
     assert added == {f"w{w}-n{i}" for w in range(writers) for i in range(adds_per_writer)}
     numbers = sorted(

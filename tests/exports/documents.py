@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ UNBROKEN = "x" * 1200
 
 
 def fraud_content() -> dict[str, Any]:
-    return copy.deepcopy(template_get(template_id="fraud-detection-api")["content"])
+    return template_get(template_id="fraud-detection-api").content.as_json()
 
 
 def hostile_content(url: str = "") -> dict[str, Any]:

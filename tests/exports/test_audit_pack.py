@@ -28,19 +28,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(fraud_diagram: Diagram, editor: Any) -> dict[str, Any]:
     """Version 1 from the template; version 2 renames a step and adds a fallback; then 3."""
-    role = "editor"
     first = diagram_services.diagram_version_create(
-        diagram=fraud_diagram, user=editor, role=role, message="Initial SOP"
+        diagram=fraud_diagram, user=editor, message="Initial SOP"
     )
     changed = copy.deepcopy(first.content)
     node = next(n for n in changed["nodes"] if n["id"] == "score-txn")
     node["label"] = "Score card transaction"
     node["fields"]["timeoutMs"] = 45
-    diagram_services.diagram_content_replace(
-        diagram=fraud_diagram, user=editor, role=role, content=changed
-    )
+    diagram_services.diagram_content_replace(diagram=fraud_diagram, user=editor, content=changed)
     second = diagram_services.diagram_version_create(
-        diagram=fraud_diagram, user=editor, role=role, message="Tighter timeout"
+        diagram=fraud_diagram, user=editor, message="Tighter timeout"
     )
     return {"diagram": fraud_diagram, "first": first, "second": second, "editor": editor}
 

@@ -35,9 +35,7 @@ def _version_of(content: dict[str, Any], workspace: Any, editor: Any) -> Any:
     diagram = diagram_services.diagram_create(
         workspace=workspace, user=editor, content=content_parse(content)
     )
-    diagram_services.diagram_version_create(
-        diagram=diagram, user=editor, role="editor", message="hostile"
-    )
+    diagram_services.diagram_version_create(diagram=diagram, user=editor, message="hostile")
     return diagram
 
 

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_export_a_version_as_a_pdf_file(
     fraud_diagram: Diagram, editor: Any, tmp_path: Path
 ) -> None:
-    diagram_services.diagram_version_create(
-        diagram=fraud_diagram, user=editor, role="editor", message="v1"
-    )
+    diagram_services.diagram_version_create(diagram=fraud_diagram, user=editor, message="v1")
     out = tmp_path / "sop.pdf"
     call_command(
         "export_diagram",

@@ -42,9 +42,7 @@ def _versioned(workspace: Any, editor: Any, content: dict[str, Any]) -> Any:
     diagram = diagram_services.diagram_create(
         workspace=workspace, user=editor, content=content_parse(content)
     )
-    diagram_services.diagram_version_create(
-        diagram=diagram, user=editor, role="editor", message="v1"
-    )
+    diagram_services.diagram_version_create(diagram=diagram, user=editor, message="v1")
     return diagram
 
 

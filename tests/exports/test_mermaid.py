@@ -126,7 +126,7 @@ def test_hostile_labels_stay_text_in_mermaid(mermaid_page: Page) -> None:
 
 def test_export_then_import_keeps_steps_stages_kinds_and_paths() -> None:
     content = fraud_content()
-    back = content_parse(mermaid_read(render_mermaid(content)))
+    back = content_parse(mermaid_read(render_mermaid(content))).as_json()
     assert back["meta"]["title"] == content["meta"]["title"]
     ours = {n["id"].replace("-", "_"): n for n in content["nodes"]}
     assert {n["id"] for n in back["nodes"]} == set(ours)
@@ -172,7 +172,7 @@ graph TD
   classDef hot fill:#f96
   linkStyle 0 stroke:#f00
 """
-    content = content_parse(mermaid_read(text))
+    content = content_parse(mermaid_read(text)).as_json()
     assert content["meta"]["title"] == "Ticket routing; v2"
     nodes = {n["id"]: n for n in content["nodes"]}
     assert {k: (n["kind"], n["stage"], n["label"]) for k, n in nodes.items()} == {
@@ -207,7 +207,7 @@ graph TD
 
 
 def test_a_flowchart_without_stages_reads_left_to_right_over_the_lanes() -> None:
-    content = content_parse(mermaid_read("flowchart LR\n  a --> b --> c\n  c --> a"))
+    content = content_parse(mermaid_read("flowchart LR\n  a --> b --> c\n  c --> a")).as_json()
     stages = {n["id"]: n["stage"] for n in content["nodes"]}
     assert stages == {"a": "trigger", "b": "input", "c": "model"}
 

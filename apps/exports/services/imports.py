@@ -8,20 +8,23 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from apps.accounts.models import Role, Workspace
-from apps.accounts.selectors import membership_role
+from apps.accounts.models import Workspace
 from apps.audit.services import audit_record
-from apps.common.errors import NotFound, ValidationFailed
+from apps.common.errors import ValidationFailed
 from apps.diagrams import services as diagram_services
 from apps.diagrams.models import Diagram
-from apps.diagrams.schema import content_hash, content_parse
+from apps.diagrams.schema import SCHEMA_ID, SopDiagram, content_parse
 from apps.exports.interchange import json_read, mermaid_read
 
 
-def import_content_read(*, import_format: str, content: Any, title: str = "") -> dict[str, Any]:
-    """Read JSON or Mermaid into validated `sop-diagram/1` content, or say why not (400)."""
+def import_content_read(*, import_format: str, content: Any, title: str = "") -> SopDiagram:
+    """Read JSON or Mermaid into validated `sop-diagram/1` content, or say why not (400).
+
+    A JSON import may leave out `schema`, `meta` and `edges` (a hand-written file often
+    does); they default to an empty document's. A content PUT may not.
+    """
     if import_format == "json":
-        raw = json_read(content)
+        raw = {"schema": SCHEMA_ID, "meta": {}, "nodes": [], "edges": [], **json_read(content)}
         if title:
             meta = raw.get("meta")
             raw = {**raw, "meta": {**(meta if isinstance(meta, dict) else {}), "title": title}}
@@ -39,10 +42,7 @@ def diagram_import_create(
     *, workspace: Workspace, user: User, import_format: str, content: Any, title: str = ""
 ) -> Diagram:
     """A new diagram holding the imported content (editors and owners only)."""
-    role = membership_role(user=user, workspace_id=workspace.pk)
-    if role is None:
-        raise NotFound("Workspace not found.")
-    diagram_services.diagram_require_edit(role=role)
+    diagram_services.diagram_edit_role(user=user, workspace_id=workspace.pk, missing="Workspace")
     parsed = import_content_read(import_format=import_format, content=content, title=title)
     diagram = diagram_services.diagram_create(workspace=workspace, user=user, content=parsed)
     audit_record(
@@ -57,13 +57,13 @@ def diagram_import_create(
 
 @transaction.atomic
 def diagram_import_replace(
-    *, diagram: Diagram, user: User, role: Role, import_format: str, content: Any
+    *, diagram: Diagram, user: User, import_format: str, content: Any
 ) -> Diagram:
     """Make an existing diagram's content equal to the import, as one document transaction."""
-    diagram_services.diagram_require_edit(role=role)
+    diagram_services.diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
     parsed = import_content_read(import_format=import_format, content=content)
     result = diagram_services.diagram_content_replace(
-        diagram=diagram, user=user, role=role, content=parsed, origin="import"
+        diagram=diagram, user=user, content=parsed, origin="import"
     )
     audit_record(
         workspace_id=diagram.workspace_id,
@@ -72,7 +72,7 @@ def diagram_import_replace(
         diagram_id=diagram.pk,
         data={
             "format": import_format,
-            "hash": content_hash(result.content),
+            "hash": result.content_hash,
             "changed": result.changed,
             "into": "existing diagram",
         },

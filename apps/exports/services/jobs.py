@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.accounts.models import Role
+from apps.accounts.selectors import membership_role
 from apps.audit.services import audit_record
+from apps.common.errors import NotFound
 from apps.diagrams.models import Diagram
 from apps.exports.models import ExportJob, ExportStatus
 from apps.exports.runner import RenderFailed, export_limits
@@ -100,13 +101,16 @@ def export_job_request(
     *,
     diagram: Diagram,
     user: User,
-    role: Role,
     export_format: str,
     version: int | None,
     options: Any,
 ) -> ExportJob:
     """Ask for an export. The same (version, format, options) returns the existing job; a live
-    export is keyed by the live content hash. A failed or lost job is queued again."""
+    export is keyed by the live content hash. A failed or lost job is queued again.
+
+    Every member may export (it only reads); anyone else is told the diagram does not exist."""
+    if membership_role(user=user, workspace_id=diagram.workspace_id) is None:
+        raise NotFound("Diagram not found.")
     normal = export_options_normalise(export_format=export_format, options=options)
     source = export_source_get(diagram=diagram, version=version)
     key = _dedupe_key(source, export_format, normal)

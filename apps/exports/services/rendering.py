@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.audit.models import AuditEvent
-from apps.diagrams import live
 from apps.diagrams.models import Diagram, DiagramVersion
-from apps.diagrams.schema import content_hash
-from apps.diagrams.selectors import version_get
+from apps.diagrams.schema import SopDiagramJson, content_hash, content_read
+from apps.diagrams.selectors import diagram_content_get, version_get
 from apps.exports.models import ExportFormat
 from apps.exports.render import RenderRequest
 from apps.exports.runner import render_sandboxed
@@ -45,7 +44,8 @@ class ExportSource:
 
     diagram: Diagram
     version: DiagramVersion | None
-    content: dict[str, Any]
+    # The renderers read the JSON projection of the validated document.
+    content: SopDiagramJson
     content_hash: str
 
     @property
@@ -56,12 +56,16 @@ class ExportSource:
 def export_source_get(
     *, diagram: Diagram, version: int | None, live_content: dict[str, Any] | None = None
 ) -> ExportSource:
-    """Load a version (404 when it does not exist) or the live document."""
+    """Load a version (404 when it does not exist) or the live document (or the live content
+    a job froze when it was asked for), read through the schema."""
     if version is not None:
         saved = version_get(diagram=diagram, number=version)
-        return ExportSource(diagram, saved, saved.content, saved.content_hash)
-    content = live_content or live.document_load(diagram_id=diagram.pk).to_json()
-    return ExportSource(diagram, None, content, content_hash(content))
+        # The hash stays the version's own: it is what was saved and signed.
+        return ExportSource(
+            diagram, saved, content_read(saved.content).as_json(), saved.content_hash
+        )
+    content = content_read(live_content) if live_content else diagram_content_get(diagram=diagram)
+    return ExportSource(diagram, None, content.as_json(), content_hash(content))
 
 
 def _document_id(diagram: Diagram) -> str:
