@@ -11,7 +11,7 @@ FRONTEND := $(wildcard frontend/package.json)
 # Node programs the tests and benchmarks drive (stock y-websocket clients, mermaid, reference server).
 NODE_DIRS := $(patsubst %/package.json,%,$(wildcard tests/*/node/package.json bench/node/package.json))
 
-.PHONY: run test setup setup-dev system frontend frontend-test node-deps lint typecheck pytest bench clean
+.PHONY: run test setup setup-dev system frontend frontend-test api-types node-deps lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,10 +60,16 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	SOPSTUDIO_TESTING=1 $(BIN)/mypy apps sopstudio
 
-frontend-test: frontend
+# The front end's checks; fails too when frontend/src/api/schema.d.ts is not what the API schema generates.
+frontend-test: frontend $(VENV)/.installed
 ifneq ($(FRONTEND),)
+	bash scripts/gen-api-types.sh --check
 	cd frontend && npm run --silent typecheck && npm run --silent test
 endif
+
+# Regenerate the editor's API and document types from /api/schema/ (commit the result).
+api-types: $(VENV)/.installed frontend
+	bash scripts/gen-api-types.sh
 
 node-deps:
 	@for dir in $(NODE_DIRS); do \

@@ -2,24 +2,24 @@
 import type { DiagramContent } from "../lib/ydoc";
 import { apiRequest } from "./client";
 import type {
+  Answer,
+  DiagramPage,
   DiagramSummary,
   DiffResult,
-  ExportFormat,
   ExportJob,
-  ExportOptions,
+  ExportRequest,
+  ImportRequest,
   Me,
-  Page,
   TemplateSummary,
   Version,
   VersionDetail,
+  VersionPage,
   Workspace,
 } from "./types";
 
 export const api = {
   me: () => apiRequest<Me>("/api/me/"),
-  workspaces: () => apiRequest<Workspace[] | Page<Workspace>>("/api/workspaces/").then((data) =>
-    Array.isArray(data) ? data : data.results,
-  ),
+  workspaces: () => apiRequest<Answer<"/api/workspaces/", "get">>("/api/workspaces/"),
   createWorkspace: (name: string) =>
     apiRequest<Workspace>("/api/workspaces/", { method: "POST", body: { name } }),
   templates: () => apiRequest<TemplateSummary[]>("/api/templates/"),
@@ -29,7 +29,7 @@ export const api = {
     if (params.search) query.set("search", params.search);
     query.set("ordering", params.ordering ?? "-updated");
     query.set("limit", String(params.limit ?? 100));
-    return apiRequest<Page<DiagramSummary>>(`/api/diagrams/?${query}`, { signal });
+    return apiRequest<DiagramPage>(`/api/diagrams/?${query}`, { signal });
   },
   createDiagram: (body: { workspace: number; template: string; title: string }) =>
     apiRequest<DiagramSummary>("/api/diagrams/", { method: "POST", body }),
@@ -40,7 +40,7 @@ export const api = {
   duplicateDiagram: (id: number) =>
     apiRequest<DiagramSummary>(`/api/diagrams/${id}/duplicate`, { method: "POST" }),
   content: (id: number) => apiRequest<DiagramContent>(`/api/diagrams/${id}/content`),
-  versions: (id: number) => apiRequest<Page<Version>>(`/api/diagrams/${id}/versions/?limit=200`),
+  versions: (id: number) => apiRequest<VersionPage>(`/api/diagrams/${id}/versions/?limit=200`),
   saveVersion: (id: number, message: string) =>
     apiRequest<Version>(`/api/diagrams/${id}/versions/`, { method: "POST", body: { message } }),
   version: (id: number, number: number) =>
@@ -49,9 +49,9 @@ export const api = {
     apiRequest<DiagramContent>(`/api/diagrams/${id}/versions/${number}/restore`, { method: "POST" }),
   diff: (id: number, from: number, to: number | "live") =>
     apiRequest<DiffResult>(`/api/diagrams/${id}/diff?from=${from}&to=${to}`),
-  startExport: (id: number, body: { format: ExportFormat; version: number | null; options: ExportOptions }) =>
+  startExport: (id: number, body: ExportRequest) =>
     apiRequest<ExportJob>(`/api/diagrams/${id}/exports/`, { method: "POST", body }),
   exportJob: (jobId: string | number) => apiRequest<ExportJob>(`/api/exports/${jobId}`),
-  importDiagram: (body: { workspace: number; format: "json" | "mermaid"; content: string; title?: string }) =>
+  importDiagram: (body: ImportRequest) =>
     apiRequest<DiagramSummary>("/api/diagrams/import", { method: "POST", body }),
 };

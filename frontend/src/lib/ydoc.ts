@@ -7,6 +7,7 @@
 // A node is never one opaque value: a concurrent drag (x, y) and rename (label) must both survive,
 // so every write below touches only the keys that change.
 import * as Y from "yjs";
+import type { DiagramEdge, DiagramMeta, DiagramNode, GlossaryEntry, SopDiagram } from "../api/types";
 import { nodeKindOf } from "./theme";
 
 export const META = "meta";
@@ -31,50 +32,25 @@ export const MODES = ["realtime", "streaming", "batch"] as const;
 export const LOCAL_ORIGIN = { name: "local-edit" } as const;
 
 export type FieldValue = string | number | boolean;
-export type Mode = (typeof MODES)[number];
+export type Mode = DiagramMeta["mode"];
+export type { DiagramMeta, GlossaryEntry };
 
-export interface GlossaryEntry {
-  term: string;
-  definition: string;
-}
+// Kinds and stages are the theme's ids (sop_theme.json, from which the server's enums are made
+// too), and the live document holds whatever string a peer wrote: the editor draws an unknown
+// one with a fallback instead of trusting the enum. Every other key is the server's, so a key
+// the server adds is a type error here until the editor handles it.
+type WithThemeIds<T, K extends keyof T> = Omit<T, K> & { [P in K]: string };
+export type NodeRecord = WithThemeIds<DiagramNode, "kind" | "stage">;
+export type EdgeRecord = WithThemeIds<DiagramEdge, "kind">;
+export type DiagramContent = Omit<SopDiagram, "nodes" | "edges"> & { nodes: NodeRecord[]; edges: EdgeRecord[] };
 
-export interface DiagramMeta {
-  title: string;
-  mode: Mode;
-  owner: string;
-  reviewBy: string;
-  description: string;
-  glossary: GlossaryEntry[];
-  modelVersions: string[];
-}
-
-export interface NodeRecord {
-  id: string;
-  kind: string;
-  stage: string;
-  label: string;
-  description: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  fields: Record<string, FieldValue>;
-}
-
-export interface EdgeRecord {
-  id: string;
-  source: string;
-  target: string;
-  kind: string;
-  label: string;
-}
-
-export interface DiagramContent {
-  schema: string;
-  meta: DiagramMeta;
-  nodes: NodeRecord[];
-  edges: EdgeRecord[];
-}
+// The key lists above must name every key of the schema's node, edge and meta: a compile error
+// here names the key the server added and the editor does not yet copy into the Y document.
+type Unlisted<T, Listed> = Exclude<keyof T, Listed>;
+export const NODE_KEYS_COMPLETE: [Unlisted<DiagramNode, (typeof NODE_KEYS)[number] | "id" | "fields">] extends [never] ? true : never = true;
+export const EDGE_KEYS_COMPLETE: [Unlisted<DiagramEdge, (typeof EDGE_KEYS)[number] | "id">] extends [never] ? true : never = true;
+export const META_KEYS_COMPLETE: [Unlisted<DiagramMeta, (typeof META_KEYS)[number]>] extends [never] ? true : never = true;
+export const MODES_COMPLETE: [Exclude<Mode, (typeof MODES)[number]>] extends [never] ? true : never = true;
 
 export interface DocRoots {
   meta: Y.Map<unknown>;
