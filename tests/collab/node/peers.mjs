@@ -37,6 +37,9 @@ function connect ({ peer: name, url, room, params = {}, resync = -1 }) {
   return {}
 }
 
+// JSON cannot carry Infinity or NaN: {"$number": "Infinity"} stands for the number itself.
+const value = (raw) => (raw !== null && typeof raw === 'object' && '$number' in raw ? Number(raw.$number) : raw)
+
 function applyOp (doc, op) {
   const nodes = nodesOf(doc)
   const edges = edgesOf(doc)
@@ -54,7 +57,7 @@ function applyOp (doc, op) {
     }
     case 'move': {
       const node = nodes.get(op.id)
-      if (node) { node.set('x', op.x); node.set('y', op.y) }
+      if (node) { node.set('x', value(op.x)); node.set('y', value(op.y)) }
       break
     }
     case 'rename': {
@@ -77,8 +80,13 @@ function applyOp (doc, op) {
       edges.delete(op.id)
       break
     case 'setMeta':
-      doc.getMap('meta').set(op.key, op.value)
+      doc.getMap('meta').set(op.key, value(op.value))
       break
+    case 'setNode': {
+      const node = nodes.get(op.id)
+      if (node) node.set(op.key, value(op.value))
+      break
+    }
     default:
       throw new Error(`unknown op ${op.op}`)
   }
