@@ -49,7 +49,10 @@ class ErrorDocumentingAutoSchema(AutoSchema):
         )
         if needs_permission or csrf_applies:
             codes.append("403")
-        if any(parameter.get("in") == "path" for parameter in parameters):
+        # Objects named in the path, or in the body (the workspace of a new diagram), may not exist.
+        if ("requestBody" in operation and authentication) or any(
+            parameter.get("in") == "path" for parameter in parameters
+        ):
             codes.append("404")
         if any(
             parameter.get("in") == "header" and parameter.get("name", "").lower() == "if-match"
