@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from pycrdt import Array, Doc, Map, MapEvent, Text, get_update, merge_updates
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import PydanticUndefined, to_jsonable_python
+from pydantic_core import ErrorDetails, PydanticUndefined, to_jsonable_python
 
 from apps.diagrams import theme as sop_theme
 from apps.diagrams.schema import DiagramEdge, DiagramMeta, DiagramNode, ElementId
@@ -122,8 +122,10 @@ def _collect(root: str, touched: _Touched, events: list[Any]) -> None:
                 elif len(path) > 1:
                     touched_element.keys.setdefault(str(path[1]), ABSENT)
             continue
-        path = list(event.path)
-        keys: dict[str, Any] = event.keys
+        # pycrdt sets a map event's path and keys at run time; its stubs do not name them.
+        map_event: Any = event
+        path = list(map_event.path)
+        keys: dict[str, Any] = map_event.keys
         if root == META:
             if not path:
                 for key, change in keys.items():
@@ -201,7 +203,7 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
-def _fix_at(value: Any, error: dict[str, Any]) -> tuple[bool, Any]:
+def _fix_at(value: Any, error: ErrorDetails) -> tuple[bool, Any]:
     """Apply the smallest fix for one validation error at its location inside `value`."""
     loc = list(error["loc"][1:])
     parents: list[tuple[Any, Any]] = []
@@ -306,7 +308,9 @@ class _FieldChecker:
 _META = _FieldChecker(DiagramMeta)
 _NODE = _FieldChecker(DiagramNode)
 _EDGE = _FieldChecker(DiagramEdge)
-_FIELD_VALUE = TypeAdapter(DiagramNode.model_fields[FIELDS].annotation)
+_FIELDS_TYPE = DiagramNode.model_fields[FIELDS].annotation
+assert _FIELDS_TYPE is not None
+_FIELD_VALUE: TypeAdapter[dict[str, Any]] = TypeAdapter(_FIELDS_TYPE)
 
 
 def _valid_id(element_id: str) -> bool:
