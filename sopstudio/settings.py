@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.diagrams",
     "apps.collab",
     "apps.exports",
+    "apps.assistant",
     "axes",
 ]
 

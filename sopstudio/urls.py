@@ -8,6 +8,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.diagrams.urls")),
     path("", include("apps.exports.urls")),
+    path("", include("apps.assistant.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script from a URL instead of inline: the CSP has no
     # 'unsafe-inline' for scripts.

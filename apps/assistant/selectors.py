@@ -1,0 +1,44 @@
+"""Read-side queries for the assistant: a workspace's lint configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from apps.accounts.selectors import membership_role
+from apps.assistant.models import LintConfig
+from apps.assistant.rules import RULES
+from apps.common.errors import NotFound
+
+
+@dataclass(frozen=True)
+class LintConfigView:
+    workspace_id: int
+    rules: dict[str, str]
+    updated_at: datetime | None
+
+    @property
+    def effective(self) -> dict[str, str]:
+        """Every rule's level in this workspace: its override, else its default severity."""
+        return {rule.id: self.rules.get(rule.id, rule.severity.value) for rule in RULES}
+
+
+def lint_overrides(*, workspace_id: int) -> dict[str, str]:
+    """The workspace's per-rule levels (only the ones changed from the defaults)."""
+    config = LintConfig.objects.filter(workspace_id=workspace_id).values_list("rules", flat=True)
+    stored = config.first()
+    return dict(stored) if isinstance(stored, dict) else {}
+
+
+def lint_config_get(*, user: User | AnonymousUser, workspace_id: int) -> LintConfigView:
+    """The workspace's lint configuration; any member may read it, others get a 404."""
+    if membership_role(user=user, workspace_id=workspace_id) is None:
+        raise NotFound("Workspace not found.")
+    config = LintConfig.objects.filter(workspace_id=workspace_id).first()
+    if config is None:
+        return LintConfigView(workspace_id=workspace_id, rules={}, updated_at=None)
+    return LintConfigView(
+        workspace_id=workspace_id, rules=dict(config.rules), updated_at=config.updated_at
+    )
