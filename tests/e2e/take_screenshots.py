@@ -74,7 +74,7 @@ def main() -> None:
                 workspace=target, user=maya, template_id=template_id
             )
     fraud = diagrams["fraud-detection-api"]
-    diagram_version_create(diagram=fraud, user=maya, role="owner", message="First reviewed draft")
+    diagram_version_create(diagram=fraud, user=maya, message="First reviewed draft")
 
     with running_servers(1) as (server,), sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)

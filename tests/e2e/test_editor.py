@@ -260,7 +260,7 @@ def test_the_version_diff_shows_an_added_step_as_added(
         diagram_create, workspace=workspace, user=author, template_id="fraud-detection-api"
     )
     outside_browser_loop(
-        diagram_version_create, diagram=diagram, user=author, role="editor", message="Baseline"
+        diagram_version_create, diagram=diagram, user=author, message="Baseline"
     )
     page = sign_in(new_context(), sop_server, author, f"/diagrams/{diagram.pk}")
     wait_live(page)
