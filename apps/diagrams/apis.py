@@ -18,8 +18,14 @@ from apps.common.errors import ValidationFailed
 from apps.common.openapi import ERROR_REF, SOP_DIAGRAM_REF
 from apps.common.pagination import PagePagination
 from apps.diagrams import services
-from apps.diagrams.models import Diagram
-from apps.diagrams.schema import SopDiagram, content_hash, sop_diagram_json_schema
+from apps.diagrams.models import Diagram, DiagramVersion
+from apps.diagrams.schema import (
+    SopDiagram,
+    SopDiagramJson,
+    content_hash,
+    content_read,
+    sop_diagram_json_schema,
+)
 from apps.diagrams.selectors import (
     diagram_content_get,
     diagram_diff,
@@ -205,7 +211,13 @@ class VersionOutputSerializer(serializers.Serializer):
 
 
 class VersionDetailOutputSerializer(VersionOutputSerializer):
-    content = SopDiagramField()
+    content = serializers.SerializerMethodField()
+
+    @extend_schema_field(SOP_DIAGRAM_REF)
+    def get_content(self, version: DiagramVersion) -> SopDiagramJson:
+        # Read through the schema: PostgreSQL's JSONB gives a float past 2**53 back as the
+        # integer it spells, and only the schema turns it back into the float that was saved.
+        return content_read(version.content).as_json()
 
 
 class VersionListApi(APIView):
