@@ -122,7 +122,7 @@ def _refuse_invalid(prefix: str, exc: ValidationError, *, drop: int = 0) -> Vali
     error = exc.errors()[0]
     loc = tuple(error["loc"])[drop:]
     # A discriminated union names the variant in the location; the reader wants the key.
-    loc = tuple(part for part in loc if part not in _VARIANT_TAGS)
+    loc = tuple(part for part in loc if part not in _VARIANT_TAGS and part != "[key]")
     field = _location(prefix, loc)
     message = "this field is required" if error["type"] == "missing" else error["msg"]
     message = str(message).removeprefix("Value error, ")
