@@ -46,14 +46,15 @@ MAX_SAFE_INTEGER = 2**53 - 1
 logger = logging.getLogger(__name__)
 
 
-def _clean_text(value: str) -> str:
+def text_clean(value: str) -> str:
+    """The text without the characters XML forbids (and PostgreSQL refuses, for NUL)."""
     return _XML_FORBIDDEN.sub("", value)
 
 
 def _xml_safe(value: Any) -> Any:
     """Strip what XML forbids from every string in a value, however deeply it sits."""
     if isinstance(value, str):
-        return _clean_text(value)
+        return text_clean(value)
     if isinstance(value, list):
         return [_xml_safe(item) for item in value]
     if isinstance(value, dict):

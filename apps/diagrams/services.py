@@ -19,6 +19,7 @@ from apps.diagrams.schema import (
     content_parse,
     content_read,
     empty_content,
+    text_clean,
     title_parse,
 )
 from apps.diagrams.selectors import version_get
@@ -144,7 +145,7 @@ def diagram_version_create(*, diagram: Diagram, user: User, message: str) -> Dia
     version = DiagramVersion.objects.create(
         diagram=locked,
         number=locked.version_seq,
-        message=message.strip()[:500],
+        message=text_clean(message).strip()[:500],
         author=user,
         content=content.as_json(),
         content_hash=content_hash(content),

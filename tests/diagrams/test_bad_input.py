@@ -312,3 +312,11 @@ def test_rename_stores_a_change_of_the_title_alone(api: Any, fraud_diagram: Diag
     after = api.get(_url(fraud_diagram)).json()
     assert after["meta"]["title"] == "Card fraud"
     assert {**after, "meta": before["meta"]} == before
+
+
+def test_a_version_message_with_nul_is_stored_without_it(fraud_diagram: Diagram) -> None:
+    version = diagram_services.diagram_version_create(
+        diagram=fraud_diagram, user=fraud_diagram.created_by, message="Initial\x00 SOP\x01"
+    )
+    version.refresh_from_db()
+    assert version.message == "Initial SOP"
