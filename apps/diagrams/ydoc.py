@@ -39,28 +39,30 @@ def doc_to_json(doc: Doc) -> dict[str, Any]:
     `doc_content` is its reading by the schema; this raw form is for checking an update's
     effect before it is stored.
     """
-    meta_map, nodes_map, edges_map = doc_roots(doc)
-    meta = {key: _plain(meta_map[key]) for key in META_KEYS if key in meta_map}
-    nodes: list[dict[str, Any]] = []
-    for node_id, node in nodes_map.items():
-        if not isinstance(node, Map):
-            continue
-        item: dict[str, Any] = {"id": node_id}
-        for key in NODE_KEYS:
-            if key in node:
-                item[key] = _plain(node[key])
-        fields = node.get(FIELDS) if FIELDS in node else None
-        item[FIELDS] = _plain(fields) if fields is not None else {}
-        nodes.append(item)
-    edges: list[dict[str, Any]] = []
-    for edge_id, edge in edges_map.items():
-        if not isinstance(edge, Map):
-            continue
-        entry: dict[str, Any] = {"id": edge_id}
-        for key in EDGE_KEYS:
-            if key in edge:
-                entry[key] = _plain(edge[key])
-        edges.append(entry)
+    # One transaction for every read: otherwise each key read opens its own (a third slower).
+    with doc.transaction():
+        meta_map, nodes_map, edges_map = doc_roots(doc)
+        meta = {key: _plain(meta_map[key]) for key in META_KEYS if key in meta_map}
+        nodes: list[dict[str, Any]] = []
+        for node_id, node in nodes_map.items():
+            if not isinstance(node, Map):
+                continue
+            item: dict[str, Any] = {"id": node_id}
+            for key in NODE_KEYS:
+                if key in node:
+                    item[key] = _plain(node[key])
+            fields = node.get(FIELDS) if FIELDS in node else None
+            item[FIELDS] = _plain(fields) if fields is not None else {}
+            nodes.append(item)
+        edges: list[dict[str, Any]] = []
+        for edge_id, edge in edges_map.items():
+            if not isinstance(edge, Map):
+                continue
+            entry: dict[str, Any] = {"id": edge_id}
+            for key in EDGE_KEYS:
+                if key in edge:
+                    entry[key] = _plain(edge[key])
+            edges.append(entry)
     return {"schema": SCHEMA_ID, "meta": meta, "nodes": nodes, "edges": edges}
 
 
