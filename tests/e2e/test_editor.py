@@ -259,9 +259,7 @@ def test_the_version_diff_shows_an_added_step_as_added(
     diagram = outside_browser_loop(
         diagram_create, workspace=workspace, user=author, template_id="fraud-detection-api"
     )
-    outside_browser_loop(
-        diagram_version_create, diagram=diagram, user=author, message="Baseline"
-    )
+    outside_browser_loop(diagram_version_create, diagram=diagram, user=author, message="Baseline")
     page = sign_in(new_context(), sop_server, author, f"/diagrams/{diagram.pk}")
     wait_live(page)
 
