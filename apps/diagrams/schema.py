@@ -38,7 +38,7 @@ _EDGE_KINDS = sop_theme.edge_kind_ids()
 _FIELD_KEYS = frozenset(sop_theme.field_keys())
 # Characters XML 1.0 forbids (NUL and the other C0 controls, lone surrogates, U+FFFE/U+FFFF):
 # they break every SVG and PDF made from the document, and PostgreSQL refuses NUL in text.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The editor is JavaScript: integers past 2**53 would not survive a round trip through it, and
 # the Yjs encoder refuses integers past 64 bits outright.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 def text_clean(value: str) -> str:
     """The text without the characters XML forbids (and PostgreSQL refuses, for NUL)."""
-    return _XML_FORBIDDEN.sub("", value)
+    return XML_FORBIDDEN.sub("", value)
 
 
 def _xml_safe(value: Any) -> Any:

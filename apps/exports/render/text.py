@@ -17,20 +17,20 @@ from functools import cache, lru_cache
 
 import cairocffi as cairo
 
+from apps.diagrams.schema import text_clean
+
 SANS = "DejaVu Sans"
 CJK = "Noto Sans CJK SC"
 FONT_STACK = f"{SANS}, {CJK}, sans-serif"
 _FALLBACKS = (SANS, CJK)
 
-# Everything XML 1.0 forbids (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/F):
-# one such character makes cairosvg, browsers and every XML parser reject the file.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def xml_clean(text: object) -> str:
-    """The text without characters XML cannot carry."""
-    return _XML_FORBIDDEN.sub("", "" if text is None else str(text))
+    """The text without characters XML cannot carry: one makes cairosvg, browsers and every
+    XML parser reject the file."""
+    return text_clean("" if text is None else str(text))
 
 
 def one_line(text: object) -> str:
