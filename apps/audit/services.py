@@ -44,7 +44,9 @@ def audit_record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the workspace's chain."""
-    Workspace.objects.select_for_update().only("id").get(pk=workspace_id)
+    # No-key update: inserting a row that references the workspace takes a key-share lock on
+    # it, which FOR UPDATE would conflict with and deadlock two such writers here.
+    Workspace.objects.select_for_update(no_key=True).only("id").get(pk=workspace_id)
     last = AuditEvent.objects.filter(workspace_id=workspace_id).order_by("-seq").first()
     event = AuditEvent(
         workspace_id=workspace_id,

@@ -62,7 +62,9 @@ def document_load(*, diagram_id: int) -> LoadedDocument:
 
 
 def _lock(diagram_id: int) -> Diagram:
-    return Diagram.objects.select_for_update().get(pk=diagram_id)
+    # No-key update serialises the diagram's writers without blocking inserts that merely
+    # reference the row (export jobs, versions), whose key-share locks FOR UPDATE would wait on.
+    return Diagram.objects.select_for_update(no_key=True).get(pk=diagram_id)
 
 
 def _refresh_summary(diagram: Diagram, content: SopDiagram, hash_hex: str) -> None:

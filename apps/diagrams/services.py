@@ -137,7 +137,7 @@ def diagram_delete(*, diagram: Diagram, user: User) -> None:
 def diagram_version_create(*, diagram: Diagram, user: User, message: str) -> DiagramVersion:
     """Freeze the live content as the next version; numbers are gapless under the row lock."""
     diagram_edit_role(user=user, workspace_id=diagram.workspace_id)
-    locked = Diagram.objects.select_for_update().get(pk=diagram.pk)
+    locked = Diagram.objects.select_for_update(no_key=True).get(pk=diagram.pk)
     loaded = live.document_load(diagram_id=locked.pk)
     content = loaded.content()
     locked.version_seq += 1
