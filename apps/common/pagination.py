@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
-from apps.common.errors import ValidationFailed
+from apps.common.api import MAX_QUERY_INTEGER, int_param
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# PostgreSQL's bigint: a LIMIT or OFFSET past it fails in the database, not in validation.
-MAX_QUERY_INTEGER = 2**63 - 1
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
 
 
 def _query_integer(request: Request, name: str, *, minimum: int) -> int | None:
@@ -22,12 +18,7 @@ def _query_integer(request: Request, name: str, *, minimum: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    # ASCII digits only: int() would also take "+5", " 5", "1_0" and other scripts' digits.
-    if not _WHOLE_NUMBER.fullmatch(raw) or not minimum <= int(raw) <= MAX_QUERY_INTEGER:
-        raise ValidationFailed(
-            f"{name} must be a whole number from {minimum} to {MAX_QUERY_INTEGER}.", field=name
-        )
-    return int(raw)
+    return int_param(raw, name=name, minimum=minimum)
 
 
 class PagePagination(LimitOffsetPagination):

@@ -76,6 +76,24 @@ def test_every_paginated_list_answers_400_for_a_bad_limit_or_offset(
     }
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/diagrams/{id}/diff?from=9223372036854775808", "from"),
+        ("/api/diagrams/{id}/diff?from=%2B1", "from"),
+        ("/api/diagrams/{id}/diff?from=1&to=1_0", "to"),
+        ("/api/diagrams/?workspace=9223372036854775808", "workspace"),
+        ("/api/diagrams/?workspace=%EF%BC%91", "workspace"),
+    ],
+)
+def test_other_integer_parameters_are_whole_numbers_in_range_too(
+    api: APIClient, fraud_diagram: Diagram, path: str, field: str
+) -> None:
+    response = api.get(path.format(id=fraud_diagram.pk))
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field
+
+
 @pytest.mark.parametrize("path", LISTS)
 def test_every_paginated_list_caps_the_page_size(
     api: APIClient, fraud_diagram: Diagram, path: str
