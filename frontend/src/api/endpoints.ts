@@ -9,8 +9,10 @@ import type {
   ExportJob,
   ExportRequest,
   ImportRequest,
+  LintRule,
   Me,
   TemplateSummary,
+  ValidateReport,
   Version,
   VersionDetail,
   VersionPage,
@@ -54,4 +56,8 @@ export const api = {
   exportJob: (jobId: string | number) => apiRequest<ExportJob>(`/api/exports/${jobId}`),
   importDiagram: (body: ImportRequest) =>
     apiRequest<DiagramSummary>("/api/diagrams/import", { method: "POST", body }),
+  /** Lint `content` (what this tab shows) with the workspace's rule configuration. */
+  validate: (id: number, content: DiagramContent, signal?: AbortSignal) =>
+    apiRequest<ValidateReport>(`/api/diagrams/${id}/validate`, { method: "POST", body: content, signal }),
+  lintRules: () => apiRequest<LintRule[]>("/api/assistant/rules"),
 };

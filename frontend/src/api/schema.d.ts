@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/api/assistant/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["assistant_rules_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/token/": {
         parameters: {
             query?: never;
@@ -141,6 +157,23 @@ export interface paths {
         put?: never;
         /** @description Replace an existing diagram's content with an import (one document transaction). */
         post: operations["diagrams_import_replace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagrams/{diagram_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Lint the live document, or the `sop-diagram/1` document in the body instead of it. */
+        post: operations["diagrams_validate_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -342,6 +375,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workspaces/{workspace_id}/lint-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["workspaces_lint_config_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["workspaces_lint_config_partial_update"];
+        trace?: never;
+    };
     "/api/workspaces/{workspace_id}/members/": {
         parameters: {
             query?: never;
@@ -378,6 +427,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CountsOutput: {
+            error: number;
+            warning: number;
+            info: number;
+        };
         DiagramCreateInputRequest: {
             workspace: number;
             title?: string;
@@ -470,6 +524,17 @@ export interface components {
             version?: number | null;
             options?: components["schemas"]["ExportOptionsRequest"] | null;
         };
+        FindingOutput: {
+            rule: string;
+            severity: components["schemas"]["SeverityEnum"];
+            message: string;
+            /** @description element ids */
+            refs: string[];
+            /** @description present where a fix exists */
+            fix?: {
+                [key: string]: unknown;
+            }[] | null;
+        };
         /**
          * @description * `page` - page
          *     * `tile` - tile
@@ -492,6 +557,19 @@ export interface components {
             /** @description JSON: the document as an object or as text; Mermaid: the text */
             content: unknown;
             title?: string;
+        };
+        LintConfigOutput: {
+            workspace: number;
+            /** @description levels changed from the defaults */
+            rules: {
+                [key: string]: "off" | "info" | "warning" | "error";
+            };
+            /** @description every rule's level here */
+            effective: {
+                [key: string]: "off" | "info" | "warning" | "error";
+            };
+            /** Format: date-time */
+            updated_at: string | null;
         };
         MeOutput: {
             id: number;
@@ -579,6 +657,12 @@ export interface components {
         PatchedDiagramRenameInputRequest: {
             title?: string;
         };
+        PatchedLintConfigInputRequest: {
+            /** @description rule id → off | info | warning | error, or null for the default */
+            rules?: {
+                [key: string]: string | null;
+            };
+        };
         PatchedMemberRoleInputRequest: {
             role?: components["schemas"]["RoleEnum"];
         };
@@ -590,12 +674,33 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "owner" | "editor" | "reviewer" | "viewer";
+        RuleOutput: {
+            id: string;
+            name: string;
+            title: string;
+            /**
+             * @description default severity
+             *
+             *     * `error` - error
+             *     * `warning` - warning
+             *     * `info` - info
+             */
+            severity: components["schemas"]["SeverityEnum"];
+            description: string;
+        };
         /**
          * @description * `1` - 1
          *     * `2` - 2
          * @enum {integer}
          */
         ScaleEnum: 1 | 2;
+        /**
+         * @description * `error` - error
+         *     * `warning` - warning
+         *     * `info` - info
+         * @enum {string}
+         */
+        SeverityEnum: "error" | "warning" | "info";
         /**
          * @description * `queued` - queued
          *     * `running` - running
@@ -628,6 +733,10 @@ export interface components {
             username: string;
             password: string;
         };
+        ValidateOutput: {
+            findings: components["schemas"]["FindingOutput"][];
+            counts: components["schemas"]["CountsOutput"];
+        };
         VersionCreateInputRequest: {
             /** @default  */
             message: string;
@@ -640,7 +749,7 @@ export interface components {
             created_at: string;
             content_hash: string;
             restored_from: number | null;
-            content: components["schemas"]["SopDiagram"];
+            readonly content: components["schemas"]["SopDiagram"];
         };
         VersionOutput: {
             number: number;
@@ -815,6 +924,52 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    assistant_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOutput"][];
+                };
+            };
+            /** @description Invalid input: a field, a query parameter or the JSON body (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this (or the CSRF token is missing). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_token_create: {
         parameters: {
             query?: never;
@@ -1665,6 +1820,85 @@ export interface operations {
             };
         };
     };
+    diagrams_validate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                diagram_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SopDiagram"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateOutput"];
+                };
+            };
+            /** @description Invalid input: a field, a query parameter or the JSON body (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this (or the CSRF token is missing). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is in a workspace you are not a member of. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     diagrams_versions_list: {
         parameters: {
             query?: {
@@ -2406,6 +2640,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such object, or it is in a workspace you are not a member of. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is larger than the server accepts. */
             413: {
                 headers: {
@@ -2474,6 +2717,142 @@ export interface operations {
             };
             /** @description No such object, or it is in a workspace you are not a member of. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    workspaces_lint_config_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LintConfigOutput"];
+                };
+            };
+            /** @description Invalid input: a field, a query parameter or the JSON body (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this (or the CSRF token is missing). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is in a workspace you are not a member of. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    workspaces_lint_config_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedLintConfigInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LintConfigOutput"];
+                };
+            };
+            /** @description Invalid input: a field, a query parameter or the JSON body (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but your role does not allow this (or the CSRF token is missing). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is in a workspace you are not a member of. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

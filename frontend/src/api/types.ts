@@ -71,3 +71,9 @@ export type { DiffResult };
 export function canEdit(role: Role | undefined): boolean {
   return role === "owner" || role === "editor";
 }
+
+// Validation (SOP lint): the report of `POST /api/diagrams/{id}/validate` and one finding.
+export type ValidateReport = Answer<"/api/diagrams/{diagram_id}/validate", "post">;
+export type Finding = ValidateReport["findings"][number];
+export type Severity = Finding["severity"];
+export type LintRule = Answer<"/api/assistant/rules", "get">[number];

@@ -1,18 +1,16 @@
-// Places kept for features that arrive next: validation findings, review comments, the assistant.
+// Places kept for features that arrive next (review comments, the assistant), and the Checks tab.
+import { parseRoute, usePathname } from "../../lib/router";
 import { Button } from "../ui/Button";
 import { EmptyState } from "../ui/Feedback";
+import { ChecksPanel } from "./ChecksPanel";
 
-export function FindingsPanel() {
-  return (
-    <div className="reserved-panel" data-reserved="findings">
-      <EmptyState icon="checkCircle" title="Validation findings">
-        Checks for missing stages, unowned error paths, unexplained acronyms and stale review dates will be listed here and highlighted on the steps they concern.
-      </EmptyState>
-      <Button size="sm" icon="checkCircle" disabled>
-        Run checks
-      </Button>
-    </div>
-  );
+/** The Checks tab (see ChecksPanel), for the diagram the editor's address names. */
+export function FindingsPanel({ diagramId }: { diagramId?: number }) {
+  const pathname = usePathname();
+  const route = parseRoute(pathname);
+  const id = diagramId ?? (route.name === "editor" ? route.diagramId : null);
+  if (id === null) return null;
+  return <ChecksPanel diagramId={id} />;
 }
 
 export function CommentsPanel() {

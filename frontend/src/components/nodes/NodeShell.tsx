@@ -2,7 +2,9 @@
 // place), handles on four sides, remote people's selections and the diff colouring.
 import { Handle, Position, useStore as useFlowStore, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useNodeBadge } from "../../hooks/useFindings";
 import { DIFF_COLOURS } from "../../lib/diff";
+import type { NodeBadge } from "../../lib/findings";
 import type { SopNode } from "../../lib/flow";
 import { LIMITS, nodeKindOf, stageOf } from "../../lib/theme";
 import { useEditor } from "../../store/context";
@@ -65,12 +67,23 @@ function LabelEditor({ id, initial }: { id: string; initial: string }) {
   );
 }
 
+/** The step's check findings: a count in the worst severity's colour, the messages on hover. */
+function FindingBadge({ badge }: { badge: NodeBadge }) {
+  const title = badge.messages.join("\n");
+  return (
+    <span className={`sop-node-badge is-${badge.severity}`} title={title} aria-label={`${badge.count} check findings: ${title}`} data-count={badge.count}>
+      {badge.count}
+    </span>
+  );
+}
+
 function NodeShellInner({ id, data, selected, layout }: ShellProps) {
   const { record, diff } = data;
   const stage = stageOf(record.stage);
   const kind = nodeKindOf(record.kind);
   const editing = useEditor((s) => s.editingLabelId === id);
   const remote = useEditor((s) => s.remoteSelections[id]);
+  const badge = useNodeBadge(id);
   // 0: cannot connect; 1: can; 2: a connection is being drawn right now.
   const connectMode = useFlowStore((s) => (s.nodesConnectable ? (s.connection.inProgress ? 2 : 1) : 0));
   const [hovered, setHovered] = useState(false);
@@ -147,8 +160,8 @@ function NodeShellInner({ id, data, selected, layout }: ShellProps) {
         <div className="sop-node-below">{editing ? <LabelEditor id={id} initial={record.label} /> : label}</div>
       ) : null}
       {diff && diff !== "unchanged" ? <span className={`diff-tag diff-tag-${diff}`}>{DIFF_COLOURS[diff].label}</span> : null}
-      {/* Reserved: validation findings and review comments pinned to this step. */}
-      <span className="sop-node-markers" aria-hidden="true" />
+      {/* Check findings (and, later, review comments) pinned to this step; not on a version's diff. */}
+      {badge && !diff ? <FindingBadge badge={badge} /> : null}
       {/* React Flow measures a node's handles to place its edges; this inert anchor keeps every
           node measurable when its real handles are not mounted (our edges route themselves). */}
       <span className="source sop-anchor" data-handleid="anchor" data-handlepos="top" aria-hidden="true" />
