@@ -13,6 +13,12 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import workspace_get_for_user
+from apps.assistant.selectors import (
+    NOT_CHECKED,
+    VersionLintSummary,
+    version_lint_summaries,
+    version_lint_summary,
+)
 from apps.common.api import int_param, request_user
 from apps.common.errors import ValidationFailed
 from apps.common.openapi import ERROR_REF, SOP_DIAGRAM_REF
@@ -201,6 +207,16 @@ class DiagramContentApi(APIView):
         return response
 
 
+class VersionLintOutputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["none", "queued", "running", "done", "failed"],
+        help_text="none: saved before versions were linted",
+    )
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text="error, warning, info"
+    )
+
+
 class VersionOutputSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     message = serializers.CharField()
@@ -208,6 +224,15 @@ class VersionOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     content_hash = serializers.CharField()
     restored_from = serializers.IntegerField(allow_null=True)
+    lint = serializers.SerializerMethodField()
+
+    @extend_schema_field(VersionLintOutputSerializer)
+    def get_lint(self, version: DiagramVersion) -> VersionLintSummary:
+        # A list passes every row's summary in (one query); a single version looks its own up.
+        known: dict[int, VersionLintSummary] | None = self.context.get("lint")
+        if known is not None:
+            return known.get(version.pk, NOT_CHECKED)
+        return version_lint_summary(version_id=version.pk)
 
 
 class VersionDetailOutputSerializer(VersionOutputSerializer):
@@ -233,7 +258,10 @@ class VersionListApi(APIView):
         diagram, _ = diagram_get_for_user(user=request_user(request), diagram_id=diagram_id)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(version_list(diagram=diagram), request, view=self) or []
-        return paginator.get_paginated_response(VersionOutputSerializer(page, many=True).data)
+        lint = version_lint_summaries(version_ids=[version.pk for version in page])
+        return paginator.get_paginated_response(
+            VersionOutputSerializer(page, many=True, context={"lint": lint}).data
+        )
 
     @extend_schema(request=VersionCreateInput, responses={201: VersionOutputSerializer, **ERRORS})
     def post(self, request: Request, diagram_id: int) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -24,6 +25,10 @@ from apps.diagrams.schema import (
 )
 from apps.diagrams.selectors import version_get
 from apps.diagrams.templates import template_get
+
+# What other apps keep per saved version (the assistant's lint report) subscribes here from its
+# AppConfig.ready(), so this app never imports theirs; each runs in the saving transaction.
+VERSION_CREATED_HOOKS: list[Callable[[DiagramVersion], None]] = []
 
 
 def diagram_edit_role(*, user: User, workspace_id: int, missing: str = "Diagram") -> Role:
@@ -158,6 +163,8 @@ def diagram_version_create(*, diagram: Diagram, user: User, message: str) -> Dia
         diagram_id=locked.pk,
         data={"number": version.number, "hash": version.content_hash, "message": version.message},
     )
+    for hook in VERSION_CREATED_HOOKS:
+        hook(version)
     return version
 
 
