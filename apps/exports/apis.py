@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +18,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import workspace_get_for_user
 from apps.common.api import request_user
-from apps.common.errors import Conflict, NotFound, ValidationFailed
+from apps.common.errors import Conflict, NotFound
 from apps.common.openapi import ERROR_REF
 from apps.common.pagination import PagePagination
 from apps.diagrams.apis import DiagramOutputSerializer
@@ -173,13 +171,6 @@ class ExportJobDownloadApi(APIView):
         return response
 
 
-def _request_data(request: Request) -> Any:
-    try:
-        return request.data
-    except RecursionError:
-        raise ValidationFailed("The request body is nested too deeply.") from None
-
-
 class DiagramImportApi(APIView):
     """A new diagram from sop-diagram/1 JSON or a Mermaid flowchart."""
 
@@ -199,7 +190,7 @@ class DiagramImportApi(APIView):
     )
     def post(self, request: Request) -> Response:
         user = request_user(request)
-        data = self.InputSerializer(data=_request_data(request))
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         workspace, _ = workspace_get_for_user(
             user=user, workspace_id=data.validated_data["workspace"]
@@ -230,7 +221,7 @@ class DiagramContentImportApi(APIView):
     def post(self, request: Request, diagram_id: int) -> Response:
         user = request_user(request)
         diagram, _ = diagram_get_for_user(user=user, diagram_id=diagram_id)
-        data = self.InputSerializer(data=_request_data(request))
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         diagram = services.diagram_import_replace(
             diagram=diagram,

@@ -195,7 +195,11 @@ def test_mermaid_export_imports_back_into_an_existing_diagram(
         ({"format": "mermaid", "content": "graph LR\nA --> B[unclosed"}, 400, "line 2"),
         ({"format": "mermaid", "content": {"not": "text"}}, 400, "must be text"),
         ({"format": "yaml", "content": "a: 1"}, 400, "not a valid choice"),
-        ({"format": "json", "content": '{"meta": {"title": "\\ud800"}}'}, 400, "lone UTF-16"),
+        (
+            {"format": "json", "content": '{"meta": {"title": "\\ud800"}}'},
+            400,
+            "unpaired UTF-16 surrogate",
+        ),
         ({"format": "json", "content": "[" * 100_000 + "]" * 100_000}, 400, "nested too deeply"),
     ],
 )

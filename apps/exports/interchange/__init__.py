@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from apps.common.errors import BadJson
+from apps.common.parsers import MAX_JSON_DEPTH, json_check_storable, json_nesting_depth
 from apps.exports.interchange.errors import ImportRejected
 from apps.exports.interchange.mermaid_import import mermaid_read
 
@@ -27,6 +29,11 @@ def json_read(content: Any) -> dict[str, Any]:
                 "can be imported.",
                 field="content",
             )
+        if json_nesting_depth(content) > MAX_JSON_DEPTH:
+            raise ImportRejected(
+                f"The JSON is nested too deeply (more than {MAX_JSON_DEPTH} levels).",
+                field="content",
+            )
         try:
             content = json.loads(content)
         except json.JSONDecodeError as exc:
@@ -34,8 +41,8 @@ def json_read(content: Any) -> dict[str, Any]:
                 f"The JSON cannot be read: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
                 field="content",
             ) from None
-        except RecursionError:
-            raise ImportRejected("The JSON is nested too deeply.", field="content") from None
+        except ValueError as exc:  # the int() digit limit, for integers thousands of digits long
+            raise ImportRejected(f"The JSON cannot be read: {exc}", field="content") from None
     if not isinstance(content, dict):
         raise ImportRejected(
             'A JSON import must be one sop-diagram/1 object ({"schema", "meta", "nodes", '
@@ -43,12 +50,9 @@ def json_read(content: Any) -> dict[str, Any]:
             field="content",
         )
     try:
-        json.dumps(content, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise ImportRejected(
-            "The JSON holds a lone UTF-16 surrogate (an invalid \\ud800-\\udfff escape).",
-            field="content",
-        ) from None
-    except RecursionError:
-        raise ImportRejected("The JSON is nested too deeply.", field="content") from None
+        # The same limits as a request body: no NUL, lone surrogate, non-finite or huge number.
+        json_check_storable(content)
+    except BadJson as exc:
+        where = f"content.{exc.field}" if exc.field else "content"
+        raise ImportRejected(exc.detail, field=where) from None
     return content
