@@ -4,21 +4,27 @@ header, footer and watermark, metadata, the version's JSON inside, PDF/A-3b stru
 from __future__ import annotations
 
 import copy
+import html
 import io
 import json
 import re
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from apps.assistant.models import LintComputedBy, LintStatus, VersionLintReport
+from apps.assistant.services import lint_config_update, version_lint_execute
 from apps.diagrams import services as diagram_services
 from apps.diagrams.diff import diff_documents
 from apps.diagrams.models import Diagram
+from apps.diagrams.selectors import diagram_content_get
+from apps.exports.render.auditpack.model import PackInput
+from apps.exports.render.auditpack.validation import validation_summary
 from apps.exports.services import export_render, export_source_get
 from tests.exports.documents import pdf_tool, pdftotext, squash
 
@@ -218,3 +224,138 @@ def test_the_live_document_is_marked_as_not_a_version(history: dict[str, Any]) -
     assert all("Live document" in text for text in pages)
     assert _watermarks(data) == ["NOT A VERSION"] * len(pages)
     assert "Changes from version 2 to live document" in "".join(pages)
+
+
+def _validation_page(data: bytes) -> str:
+    """The validation summary's text, from its heading to the next part (pages may turn)."""
+    text = "".join(_pages(data))
+    return text[text.index("Validation summary") : text.index("Revision history")]
+
+
+def _broken_model_version(diagram: Diagram, editor: Any) -> Any:
+    """A version whose model step names no version (SOP008) and an alert no threshold
+    (SOP007), its lint job not yet run."""
+    content = copy.deepcopy(diagram_content_get(diagram=diagram).as_json())
+    node = next(n for n in content["nodes"] if n["id"] == "select-model")
+    del node["fields"]["modelVersion"]
+    alert = next(n for n in content["nodes"] if n["id"] == "high-risk-alert")
+    del alert["fields"]["alertThresholds"]  # SOP007, a warning
+    diagram_services.diagram_content_replace(diagram=diagram, user=editor, content=content)
+    return diagram_services.diagram_version_create(diagram=diagram, user=editor, message="v1")
+
+
+def test_the_validation_summary_prints_the_stored_report_in_sentences(
+    fraud_diagram: Diagram, editor: Any
+) -> None:
+    version = _broken_model_version(fraud_diagram, editor)
+    report = version_lint_execute(version_id=version.pk)  # as the job after saving does
+    assert report is not None and report.counts["error"] == 1
+    data = _pack(fraud_diagram, 1)
+    page = squash(_validation_page(data))
+    counts = report.counts
+    assert (
+        squash(f"Findings: 1 error, {counts['warning']} warning") in page
+        and squash(f"{counts['info']} info finding") in page
+    )
+    assert (
+        squash(
+            "SOP008 (error, Model steps name their version): The model step “Select fraud model” "
+            "does not name its model version."
+        )
+        in page
+    )
+    for finding in report.findings:
+        assert squash(f"{finding['rule']} ({finding['severity']}") in page
+    assert (
+        squash("SOP007 (warning, Alerts have thresholds): The alert “High-risk score alert”")
+        in page
+    )
+    assert squash("Checked by the background job after version 1 was saved") in page
+    assert squash("every rule at its default level") in page
+    assert "Novalidationresultisrecorded" not in page
+
+
+def test_a_pack_made_before_the_job_ran_lints_the_version_and_says_so(
+    fraud_diagram: Diagram, editor: Any, owner: Any
+) -> None:
+    lint_config_update(
+        user=owner, workspace_id=fraud_diagram.workspace_id, rules={"SOP008": "info"}
+    )
+    version = _broken_model_version(fraud_diagram, editor)
+    assert VersionLintReport.objects.get(version=version).status == LintStatus.QUEUED
+    page = squash(_validation_page(_pack(fraud_diagram, 1)))
+    assert squash("the background check had not run") in page
+    assert squash("SOP008 (info, Model steps name their version)") in page
+    assert squash("these rules changed from their default level: SOP008 info") in page
+    stored = VersionLintReport.objects.get(version=version)
+    assert stored.status == LintStatus.DONE and stored.computed_by == LintComputedBy.EXPORT
+    # The job arriving later finds the report done for this content and keeps it.
+    assert version_lint_execute(version_id=version.pk).attempts == 1  # type: ignore[union-attr]
+
+
+def test_a_clean_version_and_the_live_document_say_what_was_checked(
+    history: dict[str, Any],
+) -> None:
+    diagram = history["diagram"]
+    clean = squash(_validation_page(_pack(diagram, 2)))
+    assert squash("No finding: this version passes every enabled SOP lint rule.") in clean
+    live = squash(_validation_page(_pack(diagram, None)))
+    assert squash("No finding: this document passes every enabled SOP lint rule.") in live
+    assert squash("The live document is not a version, so nothing is stored for it") in live
+
+
+def _summary_of(validation: Any, version: int | None = 3) -> str:
+    """The summary's words as a reader sees them: tags dropped, entities decoded."""
+    pack = cast(PackInput, {"version": version, "validation": validation})
+    if validation is None:
+        del pack["validation"]
+    return squash(html.unescape(re.sub(r"<[^>]+>", "", validation_summary(pack))))
+
+
+def test_a_finding_whose_message_does_not_name_its_element_gets_the_label_added() -> None:
+    finding = {
+        "rule": "SOP006",
+        "title": "Monitoring covers latency, errors, drift and quality",
+        "severity": "warning",
+        "message": "Monitoring does not cover drift",
+        "labels": ["Monitor fraud scoring"],
+    }
+    validation = {
+        "status": "done",
+        "how": "job",
+        "counts": {"error": 0, "warning": 1, "info": 0},
+        "findings": [finding],
+        "rules_version": "1-abc",
+        "config": {"SOP015": "off"},
+        "checked_on": "2026-12-01",
+        "error": "",
+    }
+    text = _summary_of(validation)
+    assert squash("Findings: 0 errors, 1 warning and 0 info findings.") in text
+    assert (
+        squash(
+            "SOP006 (warning, Monitoring covers latency, errors, drift and quality): Monitoring does "
+            "not cover drift. It concerns “Monitor fraud scoring”."
+        )
+        in text
+    )
+    assert squash("these rules changed from their default level: SOP015 off") in text
+
+
+def test_a_failed_check_and_a_pack_without_a_result_say_so() -> None:
+    failed = {
+        "status": "failed",
+        "how": "export",
+        "counts": {},
+        "findings": [],
+        "rules_version": "1-abc",
+        "config": {},
+        "checked_on": "2026-12-01",
+        "error": "RuntimeError: rule crashed",
+    }
+    assert squash(
+        "The SOP lint check of this version could not be completed: RuntimeError: rule crashed."
+    ) in _summary_of(failed)
+    assert squash("No validation result is recorded for this document.") in _summary_of(
+        None, version=None
+    )

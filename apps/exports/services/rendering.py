@@ -13,6 +13,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apps.assistant.services import lint_record_for_pack
 from apps.audit.models import AuditEvent
 from apps.diagrams.models import Diagram, DiagramVersion
 from apps.diagrams.schema import SopDiagramJson, content_hash, content_read
@@ -174,6 +175,12 @@ def _pack_input(source: ExportSource, *, generated_by: str) -> dict[str, Any]:
             for e in reversed(events)
         ],
         "attachment_name": export_download_name(source, ExportFormat.JSON, {}),
+        # The version's stored lint report; linted here when its job has not run yet.
+        "validation": lint_record_for_pack(
+            workspace_id=diagram.workspace_id,
+            version_id=saved.pk if saved else None,
+            content=source.content,
+        ),
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from apps.diagrams.diff import diff_documents
 from apps.exports.render.auditpack.model import PackInput
+from apps.exports.render.auditpack.validation import validation_summary
 from apps.exports.render.pdf import paper_size
 from apps.exports.render.procedure import build_procedure
 from apps.exports.render.text import xml_clean
@@ -88,6 +89,12 @@ dt {{ font-weight: bold; display: inline; }}
 dd {{ display: inline; margin: 0; }}
 .field {{ margin: 1pt 0; }}
 .missing {{ color: #64748b; font-size: 8pt; }}
+.keep {{ break-inside: avoid; }}
+ol.findings {{ margin: 4pt 0; padding-left: 16pt; }}
+ol.findings li {{ margin: 2pt 0; }}
+ol.findings li.error strong {{ color: #b91c1c; }}
+ol.findings li.warning strong {{ color: #b45309; }}
+ol.findings li.info strong {{ color: #1d4ed8; }}
 .diagram-tile {{ page: diagram; break-before: page; height: {CAPTION}pt; }}
 .diagram-tile h2 {{ margin-top: 0; border: none; }}
 .cover {{ break-after: page; }}
@@ -228,10 +235,7 @@ def _procedure(pack: PackInput) -> str:
         )
     else:
         parts.append('<p class="warn">This procedure draws no error or fallback path.</p>')
-    parts.append(
-        "<h3>Validation summary</h3><p>No validation result is recorded for this "
-        f"{'version' if pack['version'] is not None else 'document'}.</p></section>"
-    )
+    parts.append(f"{validation_summary(pack)}</section>")
     return "".join(parts)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class PackVersion(TypedDict):
@@ -25,6 +25,29 @@ class PackEvent(TypedDict):
 class PackPrevious(TypedDict):
     number: int
     content: dict[str, Any]
+
+
+class PackFinding(TypedDict):
+    rule: str
+    title: str
+    severity: str
+    message: str
+    labels: list[str]
+
+
+class PackValidation(TypedDict):
+    """The lint result the pack prints (made by `apps.assistant.services.lint_record_for_pack`)."""
+
+    status: str
+    # job: stored by the job after saving; export: the job had not run, so the export linted
+    # the version (and stored that); live: the live document, linted while packing.
+    how: str
+    counts: dict[str, int]
+    findings: list[PackFinding]
+    rules_version: str
+    config: dict[str, str]
+    checked_on: str
+    error: str
 
 
 class PackInput(TypedDict):
@@ -50,3 +73,4 @@ class PackInput(TypedDict):
     versions: list[PackVersion]
     events: list[PackEvent]
     attachment_name: str
+    validation: NotRequired[PackValidation]
