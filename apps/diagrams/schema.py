@@ -42,6 +42,9 @@ XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 # The editor is JavaScript: integers past 2**53 would not survive a round trip through it, and
 # the Yjs encoder refuses integers past 64 bits outright.
 MAX_SAFE_INTEGER = 2**53 - 1
+# meta.modelVersions: how many linked model versions, and how long one reference may be.
+MODEL_VERSIONS_MAX = 100
+MODEL_VERSION_MAX = 200
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +122,8 @@ class DiagramMeta(_Strict):
     reviewBy: str = Field(default="", description="ISO date (YYYY-MM-DD) or empty")
     description: str = Field(default="", max_length=_LIMITS["descriptionMax"])
     glossary: list[GlossaryEntry] = Field(default_factory=list, max_length=_LIMITS["glossaryMax"])
-    modelVersions: list[Annotated[str, Field(max_length=200)]] = Field(
-        default_factory=list, max_length=100
+    modelVersions: list[Annotated[str, Field(max_length=MODEL_VERSION_MAX)]] = Field(
+        default_factory=list, max_length=MODEL_VERSIONS_MAX
     )
 
     @field_validator("mode")

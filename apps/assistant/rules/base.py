@@ -36,6 +36,7 @@ FIELD_STAGES = {
 }
 LAYOUT = sop_theme.theme()["layout"]
 ID_MAX = sop_theme.limits()["idMax"]
+COORDINATE_MAX = sop_theme.limits()["coordinateMax"]
 # Kinds that are steps of the procedure, as opposed to annotations.
 NOTE_KIND = "note"
 
@@ -167,7 +168,8 @@ class LintContext:
         x = lane * lane_width + (lane_width - width) / 2
         bottom = self._lane_bottoms.get(lane)
         y = header + 40 if bottom is None else bottom + row - 72
-        return round(x), round(y)
+        # A lane already filled to the edge of the canvas: the new step goes at the edge.
+        return round(x), round(min(y, COORDINATE_MAX))
 
     def label(self, node_id: str) -> str:
         node = self.node_by_id.get(node_id)

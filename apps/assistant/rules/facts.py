@@ -17,7 +17,7 @@ from apps.assistant.rules.base import (
     is_placeholder,
     quoted,
 )
-from apps.diagrams.schema import DiagramNode
+from apps.diagrams.schema import MODEL_VERSION_MAX, MODEL_VERSIONS_MAX, DiagramNode
 
 # What each monitoring concern is called in practice; one match anywhere in the Monitoring
 # stage's steps (label, description, metrics, thresholds, logging) covers it.
@@ -175,7 +175,7 @@ def model_versions_linked(context: LintContext) -> Iterator[Draft]:
             refs=(node.id,),
             fix=(
                 (SetMeta(key="modelVersions", value=[*linked, reference]),)
-                if len(linked) < 100
+                if len(linked) < MODEL_VERSIONS_MAX and len(reference) <= MODEL_VERSION_MAX
                 else None
             ),
         )
