@@ -73,12 +73,13 @@ def _whole(value: float) -> float:
 
 
 ElementId = Annotated[str, Field(min_length=1, max_length=_LIMITS["idMax"], pattern=ID_PATTERN)]
+# Strict: a number, never a boolean or a numeric string quietly turned into one.
 Coordinate = Annotated[
     float,
-    Field(ge=-_LIMITS["coordinateMax"], le=_LIMITS["coordinateMax"]),
+    Field(strict=True, ge=-_LIMITS["coordinateMax"], le=_LIMITS["coordinateMax"]),
     AfterValidator(_whole),
 ]
-Size = Annotated[float, Field(ge=1, le=5000), AfterValidator(_whole)]
+Size = Annotated[float, Field(strict=True, ge=1, le=5000), AfterValidator(_whole)]
 FieldValue = (
     Annotated[str, Field(max_length=_LIMITS["fieldTextMax"])]
     | Annotated[int, Field(ge=-MAX_SAFE_INTEGER, le=MAX_SAFE_INTEGER)]

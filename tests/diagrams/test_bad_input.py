@@ -138,6 +138,20 @@ def test_the_schema_alone_refuses_non_finite_numbers(where: str, value: Any) -> 
     assert (refused.value.field or "").startswith(where.split(".fields")[0])
 
 
+@pytest.mark.parametrize("key", ["x", "y", "w", "h"])
+@pytest.mark.parametrize("value", [False, True, "12", None])
+def test_a_coordinate_or_size_of_another_type_is_refused_not_coerced(key: str, value: Any) -> None:
+    raw: dict[str, Any] = {
+        "schema": "sop-diagram/1",
+        "meta": {},
+        "nodes": [{"id": "a", "kind": "process", "stage": "model", key: value}],
+        "edges": [],
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        content_parse(raw)
+    assert refused.value.field == f"nodes[0].{key}"
+
+
 TEXT_PATHS = [
     ("meta", "title"),
     ("meta", "owner"),
