@@ -33,6 +33,7 @@ from apps.diagrams.schema import (
     sop_diagram_json_schema,
 )
 from apps.diagrams.selectors import (
+    ORDERINGS,
     diagram_content_get,
     diagram_diff,
     diagram_get_for_user,
@@ -93,7 +94,7 @@ class DiagramListApi(APIView):
             OpenApiParameter(
                 "ordering",
                 str,
-                enum=["-updated", "updated", "-created", "created", "title", "-title"],
+                enum=list(ORDERINGS),
             ),
         ],
         responses={200: DiagramOutputSerializer(many=True), 400: ERROR_REF},
@@ -103,11 +104,16 @@ class DiagramListApi(APIView):
         workspace_id = (
             int_param(params["workspace"], name="workspace") if params.get("workspace") else None
         )
+        ordering = params.get("ordering", "-updated")
+        if ordering not in ORDERINGS:
+            raise ValidationFailed(
+                f"ordering must be one of {', '.join(ORDERINGS)}.", field="ordering"
+            )
         queryset = diagram_list_for_user(
             user=request_user(request),
             workspace_id=workspace_id,
             search=params.get("search", "")[:200],
-            ordering=params.get("ordering", "-updated"),
+            ordering=ordering,
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self) or []

@@ -84,6 +84,7 @@ def test_every_paginated_list_answers_400_for_a_bad_limit_or_offset(
         ("/api/diagrams/{id}/diff?from=1&to=1_0", "to"),
         ("/api/diagrams/?workspace=9223372036854775808", "workspace"),
         ("/api/diagrams/?workspace=%EF%BC%91", "workspace"),
+        ("/api/diagrams/?ordering=AAA", "ordering"),
     ],
 )
 def test_other_integer_parameters_are_whole_numbers_in_range_too(
