@@ -113,7 +113,8 @@ def version_lint_queue(version: DiagramVersion) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-def _labels(document: SopDiagram, refs: list[str]) -> list[str]:
+def _report_json(document: SopDiagram, report: LintReport) -> list[dict[str, Any]]:
+    """The findings as stored, each with the labels of the elements it refers to."""
     nodes = {node.id: node for node in document.nodes}
     edges = {edge.id: edge for edge in document.edges}
 
@@ -123,23 +124,16 @@ def _labels(document: SopDiagram, refs: list[str]) -> list[str]:
             return node_id
         return node.label.strip() or f"unnamed {node.kind} step {node.id}"
 
-    labels: list[str] = []
-    for ref in refs:
-        if ref in nodes:
-            labels.append(node_label(ref))
-        elif ref in edges:
+    def label(ref: str) -> str:
+        if ref in edges:
             edge = edges[ref]
-            labels.append(f"the edge from {node_label(edge.source)} to {node_label(edge.target)}")
-        else:
-            labels.append(ref)
-    return labels
+            return f"the edge from {node_label(edge.source)} to {node_label(edge.target)}"
+        return node_label(ref)
 
-
-def _report_json(document: SopDiagram, report: LintReport) -> list[dict[str, Any]]:
     findings = []
     for finding in report.findings:
         data = finding_json(finding)
-        data["labels"] = _labels(document, list(finding.refs))
+        data["labels"] = [label(ref) for ref in finding.refs]
         findings.append(data)
     return findings
 
