@@ -2,7 +2,7 @@
 // changes, each one a click away from the steps it names and, where the rule knows one, a
 // one-click fix applied as one undoable transaction on the live document.
 import { useReactFlow } from "@xyflow/react";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { api } from "../../api/endpoints";
 import type { Finding, Severity } from "../../api/types";
 import { useAsync } from "../../hooks/useAsync";
@@ -20,12 +20,19 @@ const SEVERITY_TEXT: Record<Severity, { one: string; many: string; icon: string 
   info: { one: "info", many: "info", icon: "help" },
 };
 
+const READABLE_ZOOM = 0.9;
+
 function severityWord(count: number, severity: Severity): string {
   return count === 1 ? SEVERITY_TEXT[severity].one : SEVERITY_TEXT[severity].many;
 }
 
 function counted(count: number, severity: Severity): string {
   return `${count} ${severityWord(count, severity)}`;
+}
+
+/** A finding's identity across re-checks (a rule reports an element once). */
+function findingKey(finding: Finding): string {
+  return `${finding.rule}:${finding.refs.join(",")}:${finding.message}`;
 }
 
 /** Select the elements a finding names and bring them into view. */
@@ -52,8 +59,10 @@ function useReveal() {
       const bottom = Math.max(...boxes.map((n) => n.position.y + n.data.record.h));
       const pane = document.querySelector(".canvas-wrap")?.getBoundingClientRect();
       const { zoom } = flow.getViewport();
-      const fits = pane ? (right - left) * zoom < pane.width * 0.8 && (bottom - top) * zoom < pane.height * 0.8 : true;
-      if (fits) void flow.setCenter((left + right) / 2, (top + bottom) / 2, { zoom, duration: 250 });
+      // Close enough to read the step and its badge, without zooming out from where the user is.
+      const readable = Math.max(zoom, READABLE_ZOOM);
+      const fits = pane ? (right - left) * readable < pane.width * 0.8 && (bottom - top) * readable < pane.height * 0.8 : true;
+      if (fits) void flow.setCenter((left + right) / 2, (top + bottom) / 2, { zoom: readable, duration: 250 });
       else void flow.fitBounds({ x: left, y: top, width: right - left, height: bottom - top }, { padding: 0.2, duration: 250 });
       return true;
     },
@@ -61,15 +70,24 @@ function useReveal() {
   );
 }
 
-function FindingRow({ finding, canFix, onFix, onReveal }: { finding: Finding; canFix: boolean; onFix: () => void; onReveal: () => void }) {
+interface RowProps {
+  finding: Finding;
+  active: boolean;
+  canFix: boolean;
+  onFix: () => void;
+  onReveal: () => void;
+}
+
+function FindingRow({ finding, active, canFix, onFix, onReveal }: RowProps) {
   const located = finding.refs.length > 0;
   return (
-    <li className={`finding is-${finding.severity}`} data-rule={finding.rule}>
+    <li className={`finding is-${finding.severity}${active ? " is-active" : ""}`} data-rule={finding.rule}>
       <button
         type="button"
         className="finding-main"
         onClick={onReveal}
         disabled={!located}
+        aria-pressed={located ? active : undefined}
         title={located ? "Select on the canvas" : "About the whole document"}
       >
         <span className={`finding-icon is-${finding.severity}`} aria-hidden="true">
@@ -99,6 +117,7 @@ export function ChecksPanel({ diagramId }: { diagramId: number }) {
   const rules = useAsync(() => api.lintRules(), []);
   const reveal = useReveal();
   const report = state.report;
+  const [active, setActive] = useState<string | null>(null);
 
   const fix = (finding: Finding) => {
     const result = applyChangeSet(handle.doc, finding.fix, { undoManager: handle.undoManager });
@@ -165,15 +184,19 @@ export function ChecksPanel({ diagramId }: { diagramId: number }) {
             <section key={group.severity} className="checks-group" data-severity={group.severity}>
               <h4 className={`checks-group-title is-${group.severity}`}>{counted(group.findings.length, group.severity)}</h4>
               <ul className="finding-list">
-                {group.findings.map((finding, index) => (
-                  <FindingRow
-                    key={`${finding.rule}:${finding.refs.join(",")}:${index}`}
-                    finding={finding}
-                    canFix={!readOnly}
-                    onFix={() => fix(finding)}
-                    onReveal={() => reveal(finding.refs)}
-                  />
-                ))}
+                {group.findings.map((finding) => {
+                  const key = findingKey(finding);
+                  return (
+                    <FindingRow
+                      key={key}
+                      finding={finding}
+                      active={active === key}
+                      canFix={!readOnly}
+                      onFix={() => fix(finding)}
+                      onReveal={() => reveal(finding.refs) && setActive(key)}
+                    />
+                  );
+                })}
               </ul>
             </section>
           ))}
