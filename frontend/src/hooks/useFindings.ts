@@ -11,7 +11,7 @@ import { api } from "../api/endpoints";
 import type { ValidateReport } from "../api/types";
 import { badgesFor, debounce, type NodeBadge } from "../lib/findings";
 import { docToContent, type DiagramContent } from "../lib/ydoc";
-import { useEditorHandle } from "../store/context";
+import { useEditor, useEditorHandle } from "../store/context";
 
 /** How long the document must be still before it is checked again. */
 export const RECHECK_MS = 800;
@@ -95,7 +95,10 @@ export function useLiveFindings(diagramId: number): { state: FindingsState; run:
   const store = findingsStoreFor(handle.doc);
   const state = useStore(store);
   const live = useRef<LiveChecks | null>(null);
+  // Not before the live document has arrived: the findings of an empty document would flash.
+  const synced = useEditor((s) => s.synced || s.connection === "local");
   useEffect(() => {
+    if (!synced) return;
     const checks = liveChecks(handle.doc, store, (content, signal) => api.validate(diagramId, content, signal));
     live.current = checks;
     void checks.run();
@@ -103,7 +106,7 @@ export function useLiveFindings(diagramId: number): { state: FindingsState; run:
       checks.stop();
       live.current = null;
     };
-  }, [diagramId, handle.doc, store]);
+  }, [diagramId, handle.doc, store, synced]);
   const run = useMemo(() => () => void live.current?.run(), []);
   return { state, run };
 }

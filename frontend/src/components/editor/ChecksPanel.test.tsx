@@ -38,10 +38,11 @@ function report(findings: Finding[]): ValidateReport {
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
-async function mount(readOnly: boolean) {
+async function mount(readOnly: boolean, synced = true) {
   const doc = new Y.Doc();
   addElements(doc, [node("model")], [], null);
   handle = createEditorStore(doc, { readOnly });
+  handle.store.setState({ synced });
   await act(async () => {
     root.render(
       <EditorContext.Provider value={handle}>
@@ -89,6 +90,18 @@ describe("ChecksPanel", () => {
     expect(container.querySelector(".finding[data-rule=SOP008]")?.textContent).toContain("does not name its model version");
     expect(buttons("Fix")).toHaveLength(1);
     expect(container.querySelector(".finding[data-rule=SOP015] .finding-main")).toHaveProperty("disabled", true);
+  });
+
+  it("waits for the live document before the first check", async () => {
+    answer = () => json(report([VERSION_FINDING]));
+    await mount(false, false);
+    const validations = () => vi.mocked(fetch).mock.calls.filter(([p]) => String(p).includes("/validate")).length;
+    expect(validations()).toBe(0);
+    expect(text()).toContain("Running the checks");
+    await act(async () => handle.store.setState({ synced: true }));
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(validations()).toBe(1);
+    expect(container.querySelector(".finding[data-rule=SOP008]")).not.toBeNull();
   });
 
   it("shows findings but no Fix buttons to a viewer", async () => {
