@@ -92,6 +92,15 @@ describe("ChecksPanel", () => {
     expect(container.querySelector(".finding[data-rule=SOP015] .finding-main")).toHaveProperty("disabled", true);
   });
 
+  it("shows the first 100 findings of a severity until asked for all", async () => {
+    const many = Array.from({ length: 130 }, (_, i): Finding => ({ rule: "SOP012", severity: "warning", message: `Label ${i} is long`, refs: [`n${i}`] }));
+    answer = () => json(report(many));
+    await mount(false);
+    expect(container.querySelectorAll(".finding")).toHaveLength(100);
+    await act(async () => buttons("Show all 130")[0]!.click());
+    expect(container.querySelectorAll(".finding")).toHaveLength(130);
+  });
+
   it("waits for the live document before the first check", async () => {
     answer = () => json(report([VERSION_FINDING]));
     await mount(false, false);

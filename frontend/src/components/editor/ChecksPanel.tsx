@@ -21,6 +21,9 @@ const SEVERITY_TEXT: Record<Severity, { one: string; many: string; icon: string 
 };
 
 const READABLE_ZOOM = 0.9;
+// A 2,000-step SOP can have a thousand findings; the first ones of each severity are what a
+// person reads, and a thousand rows would slow the whole page down.
+const ROWS_SHOWN = 100;
 
 function severityWord(count: number, severity: Severity): string {
   return count === 1 ? SEVERITY_TEXT[severity].one : SEVERITY_TEXT[severity].many;
@@ -118,6 +121,7 @@ export function ChecksPanel({ diagramId }: { diagramId: number }) {
   const reveal = useReveal();
   const report = state.report;
   const [active, setActive] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<Severity>>(new Set());
 
   const fix = (finding: Finding) => {
     const result = applyChangeSet(handle.doc, finding.fix, { undoManager: handle.undoManager });
@@ -184,7 +188,7 @@ export function ChecksPanel({ diagramId }: { diagramId: number }) {
             <section key={group.severity} className="checks-group" data-severity={group.severity}>
               <h4 className={`checks-group-title is-${group.severity}`}>{counted(group.findings.length, group.severity)}</h4>
               <ul className="finding-list">
-                {group.findings.map((finding) => {
+                {(expanded.has(group.severity) ? group.findings : group.findings.slice(0, ROWS_SHOWN)).map((finding) => {
                   const key = findingKey(finding);
                   return (
                     <FindingRow
@@ -198,6 +202,16 @@ export function ChecksPanel({ diagramId }: { diagramId: number }) {
                   );
                 })}
               </ul>
+              {group.findings.length > ROWS_SHOWN && !expanded.has(group.severity) ? (
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  className="checks-more"
+                  onClick={() => setExpanded((current) => new Set([...current, group.severity]))}
+                >
+                  Show all {group.findings.length}
+                </Button>
+              ) : null}
             </section>
           ))}
         </div>
