@@ -485,7 +485,7 @@ export interface components {
         ExportJobOutput: {
             id: number;
             diagram: number;
-            status: components["schemas"]["StatusEnum"];
+            status: components["schemas"]["ExportJobOutputStatusEnum"];
             progress: number;
             format: components["schemas"]["ExportFormatEnum"];
             /** @description null: the live document, which is not a version */
@@ -507,6 +507,14 @@ export interface components {
             readonly size: number | null;
             readonly download_url: string | null;
         };
+        /**
+         * @description * `queued` - queued
+         *     * `running` - running
+         *     * `done` - done
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        ExportJobOutputStatusEnum: "queued" | "running" | "done" | "failed";
         ExportOptions: {
             paper?: components["schemas"]["PaperEnum"];
             orientation?: components["schemas"]["OrientationEnum"];
@@ -701,14 +709,6 @@ export interface components {
          * @enum {string}
          */
         SeverityEnum: "error" | "warning" | "info";
-        /**
-         * @description * `queued` - queued
-         *     * `running` - running
-         *     * `done` - done
-         *     * `failed` - failed
-         * @enum {string}
-         */
-        StatusEnum: "queued" | "running" | "done" | "failed";
         TemplateDetailOutput: {
             id: string;
             name: string;
@@ -749,8 +749,34 @@ export interface components {
             created_at: string;
             content_hash: string;
             restored_from: number | null;
+            readonly lint: components["schemas"]["VersionLintOutput"];
             readonly content: components["schemas"]["SopDiagram"];
         };
+        VersionLintOutput: {
+            /**
+             * @description none: saved before versions were linted
+             *
+             *     * `none` - none
+             *     * `queued` - queued
+             *     * `running` - running
+             *     * `done` - done
+             *     * `failed` - failed
+             */
+            status: components["schemas"]["VersionLintOutputStatusEnum"];
+            /** @description error, warning, info */
+            counts: {
+                [key: string]: number;
+            } | null;
+        };
+        /**
+         * @description * `none` - none
+         *     * `queued` - queued
+         *     * `running` - running
+         *     * `done` - done
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        VersionLintOutputStatusEnum: "none" | "queued" | "running" | "done" | "failed";
         VersionOutput: {
             number: number;
             message: string;
@@ -759,6 +785,7 @@ export interface components {
             created_at: string;
             content_hash: string;
             restored_from: number | null;
+            readonly lint: components["schemas"]["VersionLintOutput"];
         };
         WorkspaceCreateInputRequest: {
             name: string;

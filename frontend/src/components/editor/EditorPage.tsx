@@ -32,7 +32,8 @@ import { ExportDialog } from "./ExportDialog";
 import { Inspector } from "./Inspector";
 import { Palette } from "./Palette";
 import { ConnectionBadge, PresenceList } from "./Presence";
-import { AssistantPanel, CommentsPanel, FindingsPanel } from "./ReservedPanels";
+import { ChecksPanel } from "./ChecksPanel";
+import { AssistantPanel, CommentsPanel } from "./ReservedPanels";
 import { ShortcutsOverlay } from "./ShortcutsOverlay";
 import { VersionViewer } from "./VersionViewer";
 import { VersionsPanel, type VersionOverlay } from "./VersionsPanel";
@@ -398,7 +399,7 @@ function EditorWorkspace({ diagram, sync, me }: WorkspaceProps) {
                   onOpen={setOverlay}
                 />
               ) : null}
-              {panel === "findings" ? <FindingsPanel /> : null}
+              {panel === "findings" ? <ChecksPanel diagramId={diagram.id} /> : null}
               {panel === "comments" ? <CommentsPanel /> : null}
               {panel === "assistant" ? <AssistantPanel /> : null}
             </ErrorBoundary>

@@ -1,17 +1,6 @@
-// Places kept for features that arrive next (review comments, the assistant), and the Checks tab.
-import { parseRoute, usePathname } from "../../lib/router";
+// Places kept for features that arrive next: review comments, the assistant.
 import { Button } from "../ui/Button";
 import { EmptyState } from "../ui/Feedback";
-import { ChecksPanel } from "./ChecksPanel";
-
-/** The Checks tab (see ChecksPanel), for the diagram the editor's address names. */
-export function FindingsPanel({ diagramId }: { diagramId?: number }) {
-  const pathname = usePathname();
-  const route = parseRoute(pathname);
-  const id = diagramId ?? (route.name === "editor" ? route.diagramId : null);
-  if (id === null) return null;
-  return <ChecksPanel diagramId={id} />;
-}
 
 export function CommentsPanel() {
   return (
