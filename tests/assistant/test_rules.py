@@ -287,6 +287,17 @@ def test_an_acronym_expanded_where_it_is_used_or_in_the_glossary_is_fine() -> No
     assert rule_findings(raw, "SOP016") == []
 
 
+def test_a_fix_placeholder_is_not_an_unexplained_acronym() -> None:
+    raw = spoilt(_no_model_version)
+    (fix,) = [finding.fix for finding in rule_findings(raw, "SOP008") if finding.fix]
+    fixed = changeset_apply(content_parse(raw), fix)
+    assert rule_findings(fixed, "SOP016") == []
+    assert [finding.rule for finding in lint(fixed).findings] == ["SOP020"]
+    # A real acronym "TODO" in running text is still one.
+    nodes_of(raw)["r"]["description"] = "Ask the TODO team."
+    assert rule_findings(raw, "SOP016")
+
+
 def test_configuration_switches_a_rule_off_or_changes_its_severity() -> None:
     raw = spoilt(_no_model_version)
     assert lint(raw, config={"SOP008": "off"}).counts["error"] == 0
