@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +100,16 @@ def wait_live(page: Page) -> None:
     """The live document has arrived over the websocket."""
     expect(page.locator(".connection[data-state=online]")).to_be_visible()
     expect(page.locator(".sop-node").first).to_be_visible()
+
+
+def create_from_template(page: Page, template: str) -> int:
+    """Create a diagram from the home page's template gallery, as a user does; its id."""
+    page.get_by_role("button", name="New diagram").click()
+    page.locator(f"[data-template={template}]").click()
+    page.get_by_role("button", name="Create diagram").click()
+    page.wait_for_url(re.compile(r"/diagrams/\d+$"))
+    wait_live(page)
+    return int(page.url.rsplit("/", 1)[1])
 
 
 def fetch_json(page: Page, path: str) -> Any:

@@ -11,7 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from apps.diagrams.services import diagram_create
-from tests.e2e.conftest import fetch_json, outside_browser_loop, sign_in, wait_live
+from tests.e2e.conftest import (
+    create_from_template,
+    fetch_json,
+    outside_browser_loop,
+    sign_in,
+    wait_live,
+)
 from tests.factories import member
 from tests.servers import ServerProcess
 
@@ -44,12 +50,7 @@ def test_checks_list_findings_select_the_step_and_fix_in_one_undo_step(
 ) -> None:
     author = member(workspace, "editor")
     page = sign_in(new_context(), sop_server, author)
-    page.get_by_role("button", name="New diagram").click()
-    page.locator("[data-template=blank]").click()
-    page.get_by_role("button", name="Create diagram").click()
-    page.wait_for_url(re.compile(r"/diagrams/\d+$"))
-    diagram_id = int(page.url.rsplit("/", 1)[1])
-    wait_live(page)
+    diagram_id = create_from_template(page, "blank")
     expect(page.locator(".sop-node")).to_have_count(8)
 
     open_checks(page)

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from apps.diagrams.services import diagram_create, diagram_version_create
 from tests.e2e.conftest import (
+    create_from_template,
     fetch_json,
     node_centre,
     outside_browser_loop,
@@ -86,12 +87,7 @@ def test_author_a_diagram_from_the_fraud_template(
     author = member(workspace, "editor")
     page = sign_in(new_context(), sop_server, author)
 
-    page.get_by_role("button", name="New diagram").click()
-    page.locator("[data-template=fraud-detection-api]").click()
-    page.get_by_role("button", name="Create diagram").click()
-    page.wait_for_url(re.compile(r"/diagrams/\d+$"))
-    diagram_id = int(page.url.rsplit("/", 1)[1])
-    wait_live(page)
+    diagram_id = create_from_template(page, "fraud-detection-api")
     expect(page.locator(".sop-node")).to_have_count(16)
     expect(page.get_by_label("Diagram title")).to_have_value("Fraud detection API")
 
