@@ -1,7 +1,9 @@
-"""Fixtures shared by every app's tests: users with roles, API clients, diagrams."""
+"""Fixtures shared by every app's tests: users with roles, API clients, diagrams, inline jobs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Role
 from apps.diagrams.models import Diagram
 from apps.diagrams.services import diagram_create
+from sopstudio.celery import app as celery_app
 from tests.factories import WorkspaceFactory, member
 
 
@@ -63,3 +66,20 @@ def fraud_diagram(workspace: Any, editor: Any) -> Diagram:
 @pytest.fixture
 def empty_diagram(workspace: Any, editor: Any) -> Diagram:
     return diagram_create(workspace=workspace, user=editor)
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def inline_jobs(media_root: Path) -> Iterator[None]:
+    """Run jobs (exports, lint) inline, as `make run` without Redis does."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = saved

@@ -4,7 +4,6 @@ with the workspace's lint configuration of the moment it was saved, once per con
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -15,21 +14,9 @@ from apps.assistant.services import lint_config_update, version_lint_execute
 from apps.diagrams import services as diagram_services
 from apps.diagrams.models import Diagram, DiagramVersion
 from apps.diagrams.selectors import diagram_content_get
-from sopstudio.celery import app as celery_app
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def inline_jobs() -> Iterator[None]:
-    """Jobs run inline, as `make run` without Redis does."""
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = saved
 
 
 def without_model_version(diagram: Diagram, editor: Any) -> None:

@@ -51,6 +51,12 @@ def diagram_with_nodes(diagram: Diagram, user: Any, *node_ids: str) -> Diagram:
 
 
 @pytest.fixture
+def diagram(empty_diagram: Diagram, editor: Any) -> Diagram:
+    """The empty diagram with two steps, alpha and beta (a test may define its own)."""
+    return diagram_with_nodes(empty_diagram, editor, "alpha", "beta")
+
+
+@pytest.fixture
 def node_peers() -> Iterator[NodePeers]:
     peers = NodePeers()
     try:

@@ -9,7 +9,7 @@ included, converges on the repaired value, and nobody is disconnected.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 from pycrdt import Map
 
 from apps.diagrams.models import Diagram, DiagramUpdate
-from tests.collab.conftest import diagram_with_nodes, stored_content, token_for
+from tests.collab.conftest import stored_content, token_for
 from tests.collab.ypeer import YPeer, nodes_json, sop_node
 from tests.conftest import client_for
 
@@ -25,24 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("private_channel_layer", "update_connection_closed"),
 ]
-
-
-@pytest.fixture
-def diagram(empty_diagram: Diagram, editor: Any) -> Diagram:
-    return diagram_with_nodes(empty_diagram, editor, "alpha", "beta")
-
-
-@pytest.fixture
-def inline_jobs(settings: Any, tmp_path: Any) -> Iterator[None]:
-    from sopstudio.celery import app as celery_app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = saved
 
 
 def _reads_succeed(diagram_id: int, user: Any) -> dict[str, Any]:

@@ -9,18 +9,13 @@ import pytest
 from channels.db import database_sync_to_async
 
 from apps.diagrams.models import Diagram
-from tests.collab.conftest import diagram_with_nodes, token_for
+from tests.collab.conftest import token_for
 from tests.collab.ypeer import YPeer, awareness_frame
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("private_channel_layer", "update_connection_closed"),
 ]
-
-
-@pytest.fixture
-def diagram(empty_diagram: Diagram, editor: Any) -> Diagram:
-    return diagram_with_nodes(empty_diagram, editor, "alpha", "beta")
 
 
 async def _joined(diagram: Diagram, user: Any) -> YPeer:

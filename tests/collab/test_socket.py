@@ -17,7 +17,7 @@ from apps.accounts.services import membership_remove, membership_role_update
 from apps.collab import protocol
 from apps.collab.registry import room_registry
 from apps.diagrams.models import Diagram, DiagramUpdate
-from tests.collab.conftest import diagram_with_nodes, session_cookie, sop_json, token_for
+from tests.collab.conftest import session_cookie, sop_json, token_for
 from tests.collab.node_peers import normalise
 from tests.collab.ypeer import YPeer, awareness_frame, nodes_json, sop_node
 from tests.conftest import client_for
@@ -34,11 +34,6 @@ def _rows(diagram_id: int) -> int:
 
 
 rows = database_sync_to_async(_rows)
-
-
-@pytest.fixture
-def diagram(empty_diagram: Diagram, editor: Any) -> Diagram:
-    return diagram_with_nodes(empty_diagram, editor, "alpha", "beta")
 
 
 @pytest.fixture

@@ -112,6 +112,18 @@ def create_from_template(page: Page, template: str) -> int:
     return int(page.url.rsplit("/", 1)[1])
 
 
+def wait_for_content(page: Page, diagram_id: int, check: Any, timeout: float = 10.0) -> Any:
+    """Poll the REST content until `check` holds: the server has stored the live edits."""
+    deadline = time.monotonic() + timeout
+    content: Any = None
+    while time.monotonic() < deadline:
+        content = fetch_json(page, f"/api/diagrams/{diagram_id}/content")["body"]
+        if check(content):
+            return content
+        time.sleep(0.2)
+    raise AssertionError(f"content never matched: {content}")
+
+
 def fetch_json(page: Page, path: str) -> Any:
     """Read the API with the page's session, the way the app does."""
     text = page.evaluate(

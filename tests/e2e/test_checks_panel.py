@@ -4,7 +4,6 @@ a fix lands as one undoable change on the live document; a viewer sees findings 
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -13,27 +12,15 @@ from playwright.sync_api import Page, expect
 from apps.diagrams.services import diagram_create
 from tests.e2e.conftest import (
     create_from_template,
-    fetch_json,
     outside_browser_loop,
     sign_in,
+    wait_for_content,
     wait_live,
 )
 from tests.factories import member
 from tests.servers import ServerProcess
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_for_content(page: Page, diagram_id: int, check: Any, timeout: float = 10.0) -> Any:
-    """Poll the REST content until `check` holds: the server has stored the live edit."""
-    deadline = time.monotonic() + timeout
-    content: Any = None
-    while time.monotonic() < deadline:
-        content = fetch_json(page, f"/api/diagrams/{diagram_id}/content")["body"]
-        if check(content):
-            return content
-        time.sleep(0.2)
-    raise AssertionError(f"content never matched: {content}")
 
 
 def node_of(content: Any, node_id: str) -> Any:

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     node_centre,
     outside_browser_loop,
     sign_in,
+    wait_for_content,
     wait_live,
 )
 from tests.factories import member
@@ -24,18 +25,6 @@ from tests.servers import ServerProcess
 pytestmark = pytest.mark.e2e
 
 NEW_STEP = "New process step"
-
-
-def wait_for_content(page: Page, diagram_id: int, check: Any, timeout: float = 10.0) -> Any:
-    """Poll the REST content until `check` holds: the server has stored the live edits."""
-    deadline = time.monotonic() + timeout
-    content: Any = None
-    while time.monotonic() < deadline:
-        content = fetch_json(page, f"/api/diagrams/{diagram_id}/content")["body"]
-        if check(content):
-            return content
-        time.sleep(0.2)
-    raise AssertionError(f"content never matched: {content}")
 
 
 def new_node_id(page: Page) -> str:
