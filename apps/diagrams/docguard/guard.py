@@ -138,43 +138,36 @@ def _check_fields(where: str, node: Map, touch: Touch, repair: _Repair) -> None:
             repair.set(f"{where}.fields.{key}", current, key, keep)
 
 
-def _check_nodes(nodes: Map, edges: Map, touched: dict[str, Touch], repair: _Repair) -> None:
+def _check_elements(
+    root: Map,
+    other: Map,
+    touched: dict[str, Touch],
+    repair: _Repair,
+    *,
+    name: str,
+    keys: tuple[str, ...],
+    checker: FieldChecker,
+    limit: int,
+) -> None:
+    """Repair the touched nodes (or edges) of `root`; `other` is the root sharing its ids."""
     added: list[str] = []
-    for node_id, touch in touched.items():
-        if node_id not in nodes:
+    for element_id, touch in touched.items():
+        if element_id not in root:
             continue
-        node = nodes[node_id]
-        where = f"nodes.{node_id}"
+        element = root[element_id]
+        where = f"{name}.{element_id}"
         if touch.added:
-            added.append(node_id)
+            added.append(element_id)
         if (
-            not isinstance(node, Map)
-            or (touch.added and (not valid_id(node_id) or node_id in edges))
-            or not _check_element(where, node, touch, NODE_KEYS, NODE_CHECKER, repair)
+            not isinstance(element, Map)
+            or (touch.added and (not valid_id(element_id) or element_id in other))
+            or not _check_element(where, element, touch, keys, checker, repair)
         ):
-            repair.delete(where, nodes, node_id)
+            repair.delete(where, root, element_id)
             continue
-        if touch.added or touch.fields is None or touch.fields:
-            _check_fields(where, node, touch, repair)
-    _check_count(nodes, added, settings.SOPSTUDIO_MAX_NODES, NODES, repair)
-
-
-def _check_edges(nodes: Map, edges: Map, touched: dict[str, Touch], repair: _Repair) -> None:
-    added: list[str] = []
-    for edge_id, touch in touched.items():
-        if edge_id not in edges:
-            continue
-        edge = edges[edge_id]
-        where = f"edges.{edge_id}"
-        if touch.added:
-            added.append(edge_id)
-        if (
-            not isinstance(edge, Map)
-            or (touch.added and (not valid_id(edge_id) or edge_id in nodes))
-            or not _check_element(where, edge, touch, EDGE_KEYS, EDGE_CHECKER, repair)
-        ):
-            repair.delete(where, edges, edge_id)
-    _check_count(edges, added, settings.SOPSTUDIO_MAX_EDGES, EDGES, repair)
+        if name == NODES and (touch.added or touch.fields is None or touch.fields):
+            _check_fields(where, element, touch, repair)
+    _check_count(root, added, limit, name, repair)
 
 
 def _check_count(root: Map, added: list[str], limit: int, name: str, repair: _Repair) -> None:
@@ -246,8 +239,26 @@ class DocGuard:
         # One transaction for every read and write: each read outside one opens its own.
         with doc.transaction(origin="docguard"):
             _check_meta(self.meta, touched.meta, repair)
-            _check_nodes(self.nodes, self.edges, touched.nodes, repair)
-            _check_edges(self.nodes, self.edges, touched.edges, repair)
+            _check_elements(
+                self.nodes,
+                self.edges,
+                touched.nodes,
+                repair,
+                name=NODES,
+                keys=NODE_KEYS,
+                checker=NODE_CHECKER,
+                limit=settings.SOPSTUDIO_MAX_NODES,
+            )
+            _check_elements(
+                self.edges,
+                self.nodes,
+                touched.edges,
+                repair,
+                name=EDGES,
+                keys=EDGE_KEYS,
+                checker=EDGE_CHECKER,
+                limit=settings.SOPSTUDIO_MAX_EDGES,
+            )
             for write in repair.writes:
                 write()
         if not repair.writes:
